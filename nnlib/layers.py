@@ -1,0 +1,409 @@
+"""Computational-graph layers: each has ``forward`` (compute and remember what the backward pass needs) and
+``backward`` (take the gradient of the loss with respect to the output, return it with respect to the input).
+
+Shapes: a batch of vectors is ``(N, D)``; images are ``(N, C, H, W)``. Layers with parameters keep them as
+attributes (``W``, ``b``, ``gamma``, ``beta``) and their gradients, after ``backward``, as ``dW``, ``db``, ...;
+``params`` and ``grads`` collect them by name. Every layer keeps the dtype of its input and parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .functions import log_softmax, sigmoid
+from .util import SeedLike, as_rng, col2im, conv_output_size, im2col, labels_from_target
+
+
+class Layer:
+    """Base class. Subclasses list their parameters in ``param_names`` (gradient of ``W`` is ``dW``) and their
+    non-trained state (such as batch-norm running statistics) in ``buffer_names``."""
+
+    param_names: tuple[str, ...] = ()
+    buffer_names: tuple[str, ...] = ()
+    takes_train_flag = False  # True for layers whose forward(x, train_flg) differs between training and testing
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.param_names}
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, "d" + name) for name in self.param_names}
+
+    @property
+    def buffers(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.buffer_names}
+
+    def _need_forward(self, value: object) -> None:
+        if value is None:
+            raise ValueError(f"{type(self).__name__}.backward called before forward")
+
+
+class MulLayer(Layer):
+    """``out = x * y``; backward swaps the inputs: ``dx = dout * y``, ``dy = dout * x``."""
+
+    def __init__(self) -> None:
+        self.x = self.y = None
+
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, dout):
+        self._need_forward(self.x)
+        return dout * self.y, dout * self.x
+
+
+class AddLayer(Layer):
+    """``out = x + y``; backward passes the gradient unchanged to both inputs."""
+
+    def forward(self, x, y):
+        return x + y
+
+    def backward(self, dout):
+        return dout * 1, dout * 1
+
+
+class Relu(Layer):
+    """``out = max(0, x)``; the gradient flows only where the input was positive."""
+
+    def __init__(self) -> None:
+        self.mask: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.mask)
+        return dout * self.mask
+
+
+class Sigmoid(Layer):
+    """``out = 1 / (1 + exp(-x))``; backward ``dx = dout * out * (1 - out)``."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.out = sigmoid(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.out)
+        return dout * self.out * (1 - self.out)
+
+
+class Tanh(Layer):
+    """``out = tanh(x)``; backward ``dx = dout * (1 - out^2)``."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.out)
+        return dout * (1 - self.out**2)
+
+
+class Affine(Layer):
+    """Fully connected layer ``out = x W + b``.
+
+    ``W``: ``(D, M)``, ``b``: ``(M,)``. Input ``(N, D)``, or ``(N, d1, d2, ...)`` with ``d1*d2*... = D`` (flattened,
+    e.g. images), or one sample ``(D,)``. Output ``(N, M)`` (``(M,)`` for one sample). Backward:
+    ``dW = x^T dout``, ``db = sum_n dout``, ``dx = dout W^T`` reshaped to the input's shape.
+    """
+
+    param_names = ("W", "b")
+
+    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+        if W.ndim != 2 or b.shape != (W.shape[1],):
+            raise ValueError(f"Affine needs W of shape (D, M) and b of shape (M,), got W {W.shape} and b {b.shape}")
+        self.W, self.b = W, b
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
+        self.x: np.ndarray | None = None
+        self.original_x_shape: tuple[int, ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"Affine({self.W.shape[0]} -> {self.W.shape[1]})"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        features = self.W.shape[0]
+        if x.ndim == 0 or (x.ndim == 1 and x.shape[0] != features) or (x.ndim > 1 and x[0].size != features):
+            raise ValueError(f"Affine expects inputs with {features} features, got shape {x.shape}")
+        self.original_x_shape = x.shape
+        self.x = x.reshape(-1, features)
+        out = self.x @ self.W + self.b
+        return out[0] if x.ndim == 1 else out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.x)
+        dout = dout.reshape(-1, self.W.shape[1])
+        self.dW = self.x.T @ dout
+        self.db = dout.sum(axis=0)
+        return (dout @ self.W.T).reshape(self.original_x_shape)
+
+
+class SoftmaxWithLoss(Layer):
+    """Softmax followed by cross-entropy, fused: ``loss = mean_n(-sum_k t_nk log softmax(x_n)_k)``.
+
+    ``forward(x, t)``: scores ``x`` of shape ``(N, C)`` (or ``(C,)``) and targets ``t``, one-hot of the same shape
+    or integer labels ``(N,)``; returns the scalar loss. The log-softmax is computed from shifted scores, so the loss
+    and its gradient stay finite for scores of any size. ``backward(dout=1)`` returns ``(softmax(x) - t) * dout / N``.
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None  # softmax output
+        self.t: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        x = np.asarray(x)
+        if x.ndim not in (1, 2):
+            raise ValueError(f"SoftmaxWithLoss expects scores of shape (C,) or (N, C), got {x.shape}")
+        labels = labels_from_target(t, x.shape, "SoftmaxWithLoss")
+        log_y = log_softmax(x)
+        self.y = np.exp(log_y)
+        log_y2 = log_y.reshape(-1, x.shape[-1])
+        n = log_y2.shape[0]
+        if labels is None:
+            self.t = np.asarray(t, dtype=log_y.dtype)
+            self.loss = float(-np.sum(self.t.reshape(log_y2.shape) * log_y2) / n)
+        else:
+            self.t = labels
+            self.loss = float(-log_y2[np.arange(n), labels].sum() / n)
+        return self.loss
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        self._need_forward(self.y)
+        y2 = self.y.reshape(-1, self.y.shape[-1])
+        n = y2.shape[0]
+        if self.t.shape == self.y.shape:  # one-hot (or soft) targets
+            dx = self.y - self.t
+        else:
+            dx = y2.copy()
+            dx[np.arange(n), self.t] -= 1
+        return (dx * (dout / n)).reshape(self.y.shape)
+
+
+class MeanSquaredLoss(Layer):
+    """Quadratic cost ``loss = mean_n 0.5 * ||y_n - t_n||^2`` (Michael Nielsen's cost).
+
+    ``forward(y, t)``: outputs ``(N, C)`` and targets, one-hot/real of the same shape or integer labels ``(N,)``
+    (turned into one-hot rows). ``backward(dout=1)`` returns ``(y - t) * dout / N``.
+    """
+
+    def __init__(self) -> None:
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, y: np.ndarray, t: np.ndarray) -> float:
+        y = np.asarray(y)
+        labels = labels_from_target(t, y.shape, "MeanSquaredLoss")
+        if labels is not None:
+            t = np.zeros(y.shape, dtype=y.dtype).reshape(-1, y.shape[-1])
+            t[np.arange(t.shape[0]), labels] = 1
+            t = t.reshape(y.shape)
+        self.y, self.t = y, np.asarray(t, dtype=y.dtype)
+        n = y.shape[0] if y.ndim == 2 else 1
+        return float(0.5 * np.sum((y - self.t) ** 2) / n)
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        self._need_forward(self.y)
+        n = self.y.shape[0] if self.y.ndim == 2 else 1
+        return (self.y - self.t) * (dout / n)
+
+
+class Dropout(Layer):
+    """Randomly silence units while training (Srivastava et al. 2014), as in "Deep Learning from Scratch".
+
+    Training: each element is kept with probability ``1 - dropout_ratio`` (a fresh mask per forward, drawn from
+    the layer's ``rng``); testing: every element is scaled by ``1 - dropout_ratio`` so expected activations match.
+    Backward lets the gradient through the same mask.
+    """
+
+    takes_train_flag = True
+
+    def __init__(self, dropout_ratio: float = 0.5, seed: SeedLike = None) -> None:
+        if not 0 <= dropout_ratio < 1:
+            raise ValueError(f"Dropout ratio must lie in [0, 1), got {dropout_ratio}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = as_rng(seed)
+        self.mask: np.ndarray | None = None
+        self.train_flg: bool | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        self.train_flg = train_flg
+        if train_flg:
+            self.mask = self.rng.random(x.shape) >= self.dropout_ratio
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.train_flg)
+        return dout * self.mask if self.train_flg else dout * (1.0 - self.dropout_ratio)
+
+
+class BatchNormalization(Layer):
+    """Batch normalisation (Ioffe and Szegedy 2015): ``out = gamma * (x - mean) / sqrt(var + eps) + beta``.
+
+    ``gamma``, ``beta``: ``(D,)``. Input ``(N, D)``, or ``(N, C, H, W)`` with ``C*H*W = D`` (each position
+    normalised on its own, as in the book). Training uses the batch's mean and variance and updates the running
+    statistics ``running = momentum * running + (1 - momentum) * batch``; testing uses the running statistics.
+    """
+
+    param_names = ("gamma", "beta")
+    buffer_names = ("running_mean", "running_var")
+    takes_train_flag = True
+
+    def __init__(
+        self,
+        gamma: np.ndarray,
+        beta: np.ndarray,
+        momentum: float = 0.9,
+        running_mean: np.ndarray | None = None,
+        running_var: np.ndarray | None = None,
+        eps: float = 1e-6,
+    ) -> None:
+        if gamma.ndim != 1 or beta.shape != gamma.shape:
+            raise ValueError(f"BatchNormalization needs gamma and beta of one shape (D,), got {gamma.shape}, {beta.shape}")
+        self.gamma, self.beta = gamma, beta
+        self.momentum, self.eps = momentum, eps
+        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
+        self.running_var = np.zeros_like(gamma) if running_var is None else running_var
+        self.dgamma: np.ndarray | None = None
+        self.dbeta: np.ndarray | None = None
+        self.input_shape: tuple[int, ...] | None = None
+        self.train_flg: bool | None = None
+        self.xc = self.xn = self.std = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        d = self.gamma.shape[0]
+        if x.ndim < 2 or x[0].size != d:
+            raise ValueError(f"BatchNormalization expects inputs with {d} features per sample, got shape {x.shape}")
+        self.input_shape, self.train_flg = x.shape, train_flg
+        x = x.reshape(x.shape[0], -1)
+        if train_flg:
+            mu = x.mean(axis=0)
+            self.xc = x - mu
+            var = np.mean(self.xc**2, axis=0)
+            self.std = np.sqrt(var + self.eps)
+            self.xn = self.xc / self.std
+            # In place, so that the arrays a network exposes as buffers stay the ones that are updated.
+            self.running_mean *= self.momentum
+            self.running_mean += (1 - self.momentum) * mu
+            self.running_var *= self.momentum
+            self.running_var += (1 - self.momentum) * var
+        else:
+            self.std = np.sqrt(self.running_var + self.eps)
+            self.xn = (x - self.running_mean) / self.std
+        return (self.gamma * self.xn + self.beta).reshape(self.input_shape)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.train_flg)
+        dout = dout.reshape(dout.shape[0], -1)
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = np.sum(self.xn * dout, axis=0)
+        dxn = self.gamma * dout
+        if not self.train_flg:  # the statistics are constants at test time
+            return (dxn / self.std).reshape(self.input_shape)
+        # Through xn = xc / std and std = sqrt(mean(xc^2) + eps), xc = x - mean(x), in closed form:
+        # dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std
+        dx = (dxn - dxn.mean(axis=0) - self.xn * np.mean(dxn * self.xn, axis=0)) / self.std
+        return dx.reshape(self.input_shape)
+
+
+class Convolution(Layer):
+    """2-D convolution (cross-correlation, as in every deep-learning library) by im2col and one matrix product.
+
+    ``W``: ``(FN, C, FH, FW)`` filters, ``b``: ``(FN,)``. Input ``(N, C, H, W)``; output ``(N, FN, OH, OW)`` with
+    ``OH = (H + 2*pad - FH) / stride + 1`` (likewise OW).
+    """
+
+    param_names = ("W", "b")
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
+        if W.ndim != 4 or b.shape != (W.shape[0],):
+            raise ValueError(f"Convolution needs W of shape (FN, C, FH, FW) and b of shape (FN,), got {W.shape}, {b.shape}")
+        self.W, self.b, self.stride, self.pad = W, b, stride, pad
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
+        self.x_shape: tuple[int, ...] | None = None
+        self.col: np.ndarray | None = None
+        self.col_W: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        fn, c, fh, fw = self.W.shape
+        return f"Convolution({c} -> {fn}, {fh}x{fw}, stride={self.stride}, pad={self.pad})"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        FN, C, FH, FW = self.W.shape
+        if x.ndim != 4 or x.shape[1] != C:
+            raise ValueError(
+                f"Convolution expects inputs of shape (N, {C}, H, W) ({C} channels, as W has shape {self.W.shape}), "
+                f"got shape {x.shape}"
+            )
+        N, _, H, W = x.shape
+        out_h = conv_output_size(H, FH, self.stride, self.pad)
+        out_w = conv_output_size(W, FW, self.stride, self.pad)
+        self.x_shape = x.shape
+        self.col = im2col(x, FH, FW, self.stride, self.pad)
+        self.col_W = self.W.reshape(FN, -1).T
+        out = self.col @ self.col_W + self.b
+        return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.col)
+        FN, C, FH, FW = self.W.shape
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+        self.db = dout.sum(axis=0)
+        self.dW = (self.col.T @ dout).T.reshape(FN, C, FH, FW)
+        dcol = dout @ self.col_W.T
+        return col2im(dcol, self.x_shape, FH, FW, self.stride, self.pad)
+
+
+class Pooling(Layer):
+    """Max pooling over ``pool_h x pool_w`` windows. Input ``(N, C, H, W)``, output ``(N, C, OH, OW)``.
+
+    Padding counts as minus infinity, so it is never the maximum. Backward sends each output's gradient to the
+    position that held the window's maximum (the first one, if several tie).
+    """
+
+    def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
+        self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
+        self.x_shape: tuple[int, ...] | None = None
+        self.arg_max: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return f"Pooling({self.pool_h}x{self.pool_w}, stride={self.stride}, pad={self.pad})"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.ndim != 4:
+            raise ValueError(f"Pooling expects inputs of shape (N, C, H, W), got shape {x.shape}")
+        N, C, H, W = x.shape
+        p = self.pad
+        if p:
+            x = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
+        out_h = conv_output_size(H + 2 * p, self.pool_h, self.stride)
+        out_w = conv_output_size(W + 2 * p, self.pool_w, self.stride)
+        col = im2col(x, self.pool_h, self.pool_w, self.stride).reshape(-1, self.pool_h * self.pool_w)
+        self.x_shape = (N, C, H, W)
+        self.arg_max = np.argmax(col, axis=1)
+        out = col[np.arange(col.shape[0]), self.arg_max]
+        return out.reshape(N, out_h, out_w, C).transpose(0, 3, 1, 2)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self._need_forward(self.arg_max)
+        N, C, H, W = self.x_shape
+        p = self.pad
+        pool_size = self.pool_h * self.pool_w
+        dmax = np.zeros((dout.size, pool_size), dtype=dout.dtype)
+        dmax[np.arange(dout.size), self.arg_max] = dout.transpose(0, 2, 3, 1).reshape(-1)
+        dcol = dmax.reshape(-1, C * pool_size)
+        dx = col2im(dcol, (N, C, H + 2 * p, W + 2 * p), self.pool_h, self.pool_w, self.stride)
+        return dx[:, :, p : p + H, p : p + W]

@@ -1,0 +1,432 @@
+"""Networks built from layers: the ``Sequential`` container and the ready networks of the course.
+
+Every network has ``params`` (name -> array: ``W1``, ``b1``, ``W2``, ..., ``gamma1``, ``beta1``), ``predict(x)``,
+``loss(x, t)``, ``accuracy(x, t)``, ``gradient(x, t)`` (backpropagation, a dict with the names of ``params``) and
+``numerical_gradient(x, t)``, so ``optimizer.update(net.params, net.gradient(x, t))`` trains any of them.
+Targets ``t`` are integer labels ``(N,)`` or one-hot rows ``(N, C)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from . import gradient as _gradient
+from .init import scale_for
+from .layers import (
+    Affine,
+    BatchNormalization,
+    Convolution,
+    Dropout,
+    Layer,
+    MeanSquaredLoss,
+    Pooling,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
+from .util import SeedLike, as_rng, conv_output_size, float_dtype
+
+ACTIVATIONS: dict[str, type[Layer]] = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
+
+
+class Sequential:
+    """Layers applied one after the other, then a loss layer.
+
+    Args:
+        layers: a list of layers (named ``Affine1``, ``Relu1``, ``Affine2``, ... by class and count) or a
+            mapping name -> layer.
+        loss_layer: the last layer, ``forward(y, t) -> loss`` (default: ``SoftmaxWithLoss()``).
+        weight_decay_lambda: L2 penalty ``0.5 * lambda * sum ||W||^2`` added to the loss (and ``lambda * W`` to
+            every weight gradient).
+        input_shape: if given (e.g. ``(1, 28, 28)``), flat inputs ``(N, prod(input_shape))`` are reshaped to
+            ``(N, *input_shape)`` first, so flattened images work with convolutional nets.
+
+    Parameter names follow "Deep Learning from Scratch": the k-th layer with a weight ``W`` (Affine or Convolution)
+    contributes ``Wk`` and ``bk``, and a batch norm after it ``gammak`` and ``betak`` (running statistics in
+    ``buffers`` as ``running_meank``, ``running_vark``). The arrays in ``params`` are the layers' own arrays, so
+    updating them in place (as the optimizers do) updates the network. The dtype is the one of the parameters;
+    inputs are cast to it.
+    """
+
+    def __init__(
+        self,
+        layers: Iterable[Layer] | Mapping[str, Layer],
+        loss_layer: Layer | None = None,
+        weight_decay_lambda: float = 0.0,
+        input_shape: tuple[int, ...] | None = None,
+    ) -> None:
+        if isinstance(layers, Mapping):
+            self.layers: dict[str, Layer] = dict(layers)
+        else:
+            self.layers, counts = {}, {}
+            for layer in layers:
+                kind = type(layer).__name__
+                counts[kind] = counts.get(kind, 0) + 1
+                self.layers[f"{kind}{counts[kind]}"] = layer
+        self.last_layer = SoftmaxWithLoss() if loss_layer is None else loss_layer
+        self.weight_decay_lambda = weight_decay_lambda
+        self.input_shape = input_shape
+        self._slots: dict[str, tuple[Layer, str]] = {}  # param name -> (layer, attribute)
+        self.buffers: dict[str, np.ndarray] = {}
+        k = 0
+        for layer in self.layers.values():
+            if "W" in layer.param_names:
+                k += 1
+            for attr in layer.param_names:
+                self._add_slot(f"{attr}{max(k, 1)}", layer, attr)
+            for attr in layer.buffer_names:
+                self.buffers[f"{attr}{max(k, 1)}"] = getattr(layer, attr)
+        self.params: dict[str, np.ndarray] = {name: getattr(layer, attr) for name, (layer, attr) in self._slots.items()}
+        dtypes = {p.dtype for p in self.params.values()}
+        if len(dtypes) > 1:
+            raise ValueError(f"Sequential: all parameters must share one dtype, got {sorted(map(str, dtypes))}")
+        self.dtype = dtypes.pop() if dtypes else np.dtype(np.float64)
+
+    def _add_slot(self, name: str, layer: Layer, attr: str) -> None:
+        if name in self._slots:
+            raise ValueError(f"Sequential: two layers would both own parameter {name!r}")
+        self._slots[name] = (layer, attr)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__}("]
+        lines += [f"  {name}: {layer!r}" for name, layer in self.layers.items()]
+        lines.append(f"  loss: {type(self.last_layer).__name__}")
+        return "\n".join(lines) + "\n)"
+
+    def _cast(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=self.dtype)
+        if self.input_shape is not None and x.ndim == 2 and x.shape[1] == int(np.prod(self.input_shape)):
+            x = x.reshape(x.shape[0], *self.input_shape)
+        return x
+
+    def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Scores before the loss layer (for a softmax net, the logits), shape ``(N, C)``."""
+        x = self._cast(x)
+        for layer in self.layers.values():
+            x = layer.forward(x, train_flg) if layer.takes_train_flag else layer.forward(x)
+        return x
+
+    def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> float:
+        """Loss of the batch plus the weight-decay penalty."""
+        y = self.predict(x, train_flg)
+        loss = self.last_layer.forward(y, t)
+        if self.weight_decay_lambda:
+            loss += 0.5 * self.weight_decay_lambda * sum(float(np.sum(p * p)) for p in self._weights())
+        return loss
+
+    def _weights(self) -> list[np.ndarray]:
+        return [self.params[name] for name, (_, attr) in self._slots.items() if attr == "W"]
+
+    def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int = 1000) -> float:
+        """Fraction of samples whose highest score is the target class, evaluated ``batch_size`` at a time."""
+        t = np.asarray(t)
+        labels = t.argmax(axis=1) if t.ndim == 2 else t
+        if labels.shape[0] != len(x):
+            raise ValueError(f"accuracy: {len(x)} inputs but targets of shape {t.shape}")
+        correct = 0
+        for start in range(0, len(x), batch_size):
+            y = self.predict(x[start : start + batch_size])
+            correct += int(np.sum(y.argmax(axis=1) == labels[start : start + batch_size]))
+        return correct / max(len(x), 1)
+
+    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of the training-mode loss by backpropagation, keyed like ``params``."""
+        self.loss(x, t, train_flg=True)
+        dout = self.last_layer.backward(1)
+        for layer in reversed(self.layers.values()):
+            dout = layer.backward(dout)
+        grads = {}
+        for name, (layer, attr) in self._slots.items():
+            g = getattr(layer, "d" + attr)
+            if attr == "W" and self.weight_decay_lambda:
+                g = g + self.weight_decay_lambda * layer.W
+            grads[name] = g
+        return grads
+
+    def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients by central differences (slow: two forward passes per parameter; for checking only)."""
+        loss = lambda _: self.loss(x, t, train_flg=True)  # noqa: E731
+        return {name: _gradient.numerical_gradient(loss, p) for name, p in self.params.items()}
+
+    def set_params(self, params: Mapping[str, np.ndarray], buffers: Mapping[str, np.ndarray] | None = None) -> None:
+        """Copy ``params`` (and ``buffers``) into the network's own arrays, after checking names and shapes."""
+        for what, mine, given in (("parameters", self.params, params), ("buffers", self.buffers, buffers or {})):
+            if buffers is None and what == "buffers":
+                continue
+            if set(given) != set(mine):
+                raise ValueError(
+                    f"{type(self).__name__}: {what} {sorted(given)} do not match the network's {sorted(mine)}"
+                )
+            for name, value in given.items():
+                if np.shape(value) != mine[name].shape:
+                    raise ValueError(
+                        f"{type(self).__name__}: {name} has shape {np.shape(value)}, the network expects {mine[name].shape}"
+                    )
+        for name, value in params.items():
+            self.params[name][...] = value
+        for name, value in (buffers or {}).items():
+            self.buffers[name][...] = value
+
+
+class ReadyNet(Sequential):
+    """A Sequential built by a constructor with keyword arguments; ``config`` holds them (JSON-friendly), so
+    ``type(net)(**net.config)`` rebuilds the same architecture (nnlib.io uses this to save and load networks)."""
+
+    def __init__(self, config: dict[str, Any], dtype, seed: SeedLike, **kwargs) -> None:
+        self.config = {**config, "dtype": float_dtype(dtype).name}
+        if isinstance(seed, (int, np.integer)):
+            self.config["seed"] = int(seed)
+        super().__init__(**kwargs)
+
+
+def _dense(fan_in: int, fan_out: int, std: float | str, rng: np.random.Generator, dtype) -> Affine:
+    W = (scale_for(std, fan_in) * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+    return Affine(W, np.zeros(fan_out, dtype=dtype))
+
+
+def _conv(fan_c: int, fn: int, size: int, std: float | str, rng, dtype, stride: int = 1, pad: int = 0) -> Convolution:
+    W = (scale_for(std, fan_c * size * size) * rng.standard_normal((fn, fan_c, size, size))).astype(dtype)
+    return Convolution(W, np.zeros(fn, dtype=dtype), stride=stride, pad=pad)
+
+
+class TwoLayerNet(ReadyNet):
+    """Affine -> ReLU -> Affine -> softmax with cross-entropy: the first network of "Deep Learning from Scratch".
+
+    ``W1``: ``(input_size, hidden_size)``, ``W2``: ``(hidden_size, output_size)``; weights ``~ N(0, std^2)`` with
+    ``std = weight_init_std`` (or 'he'/'xavier'), biases zero.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        weight_init_std: float | str = 0.01,
+        dtype=np.float64,
+        seed: SeedLike = None,
+    ) -> None:
+        rng, dt = as_rng(seed), float_dtype(dtype)
+        config = dict(input_size=input_size, hidden_size=hidden_size, output_size=output_size, weight_init_std=weight_init_std)
+        layers = [
+            _dense(input_size, hidden_size, weight_init_std, rng, dt),
+            Relu(),
+            _dense(hidden_size, output_size, weight_init_std, rng, dt),
+        ]
+        super().__init__(config, dt, seed, layers=layers)
+
+
+class MultiLayerNet(ReadyNet):
+    """A fully connected net of any depth: ``(Affine -> [BatchNorm] -> activation -> [Dropout])`` per hidden layer,
+    then Affine -> softmax with cross-entropy, as the book's MultiLayerNet / MultiLayerNetExtend.
+
+    Args:
+        hidden_size_list: widths of the hidden layers, e.g. ``[100, 100]``.
+        activation: 'relu', 'sigmoid' or 'tanh'.
+        weight_init_std: a number, 'relu'/'he' (``sqrt(2/fan_in)``) or 'sigmoid'/'xavier' (``sqrt(1/fan_in)``).
+        weight_decay_lambda: L2 weight decay. use_dropout, dropout_ratio, use_batchnorm: as named.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size_list: list[int],
+        output_size: int,
+        activation: str = "relu",
+        weight_init_std: float | str = "relu",
+        weight_decay_lambda: float = 0.0,
+        use_dropout: bool = False,
+        dropout_ratio: float = 0.5,
+        use_batchnorm: bool = False,
+        dtype=np.float64,
+        seed: SeedLike = None,
+    ) -> None:
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"MultiLayerNet: activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+        rng, dt = as_rng(seed), float_dtype(dtype)
+        config = dict(
+            input_size=input_size, hidden_size_list=list(hidden_size_list), output_size=output_size,
+            activation=activation, weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda,
+            use_dropout=use_dropout, dropout_ratio=dropout_ratio, use_batchnorm=use_batchnorm,
+        )  # fmt: skip
+        sizes = [input_size, *hidden_size_list]
+        layers: list[Layer] = []
+        for fan_in, fan_out in zip(sizes, sizes[1:]):
+            layers.append(_dense(fan_in, fan_out, weight_init_std, rng, dt))
+            if use_batchnorm:
+                layers.append(BatchNormalization(np.ones(fan_out, dtype=dt), np.zeros(fan_out, dtype=dt)))
+            layers.append(ACTIVATIONS[activation]())
+            if use_dropout:
+                layers.append(Dropout(dropout_ratio, seed=rng))
+        layers.append(_dense(sizes[-1], output_size, weight_init_std, rng, dt))
+        super().__init__(config, dt, seed, layers=layers, weight_decay_lambda=weight_decay_lambda)
+
+
+class SimpleConvNet(ReadyNet):
+    """Conv -> ReLU -> max-pool 2x2 -> Affine -> ReLU -> Affine -> softmax with cross-entropy.
+
+    ``W1``: ``(filter_num, C, filter_size, filter_size)``; ``W2``: ``(filter_num * pooled_h * pooled_w, hidden_size)``;
+    ``W3``: ``(hidden_size, output_size)``. Inputs ``(N, *input_dim)``, or flattened ``(N, prod(input_dim))``.
+    """
+
+    def __init__(
+        self,
+        input_dim: tuple[int, int, int] = (1, 28, 28),
+        conv_param: Mapping[str, int] | None = None,
+        hidden_size: int = 100,
+        output_size: int = 10,
+        weight_init_std: float | str = 0.01,
+        dtype=np.float64,
+        seed: SeedLike = None,
+    ) -> None:
+        conv = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1, **(conv_param or {})}
+        rng, dt = as_rng(seed), float_dtype(dtype)
+        C, H, W = input_dim
+        fn, fs = conv["filter_num"], conv["filter_size"]
+        conv_h = conv_output_size(H, fs, conv["stride"], conv["pad"])
+        conv_w = conv_output_size(W, fs, conv["stride"], conv["pad"])
+        pooled = fn * conv_output_size(conv_h, 2, 2) * conv_output_size(conv_w, 2, 2)
+        config = dict(input_dim=list(input_dim), conv_param=conv, hidden_size=hidden_size, output_size=output_size,
+                      weight_init_std=weight_init_std)  # fmt: skip
+        layers = [
+            _conv(C, fn, fs, weight_init_std, rng, dt, conv["stride"], conv["pad"]),
+            Relu(),
+            Pooling(2, 2, stride=2),
+            _dense(pooled, hidden_size, weight_init_std, rng, dt),
+            Relu(),
+            _dense(hidden_size, output_size, weight_init_std, rng, dt),
+        ]
+        super().__init__(config, dt, seed, layers=layers, input_shape=tuple(input_dim))
+
+
+class DeepConvNet(ReadyNet):
+    """The book's deep convolutional net (about 99.4% on MNIST): three blocks of two 3x3 convolutions with ReLU and a
+    2x2 max-pool, then Affine -> ReLU -> Dropout -> Affine -> Dropout -> softmax with cross-entropy.
+    He initialisation. ``channels`` gives the six convolutions' filter counts; the fourth pads by 2 as in the book.
+    """
+
+    def __init__(
+        self,
+        input_dim: tuple[int, int, int] = (1, 28, 28),
+        channels: tuple[int, ...] = (16, 16, 32, 32, 64, 64),
+        hidden_size: int = 50,
+        output_size: int = 10,
+        dropout_ratio: float = 0.5,
+        dtype=np.float64,
+        seed: SeedLike = None,
+    ) -> None:
+        if len(channels) != 6:
+            raise ValueError(f"DeepConvNet needs six filter counts, got {len(channels)}")
+        rng, dt = as_rng(seed), float_dtype(dtype)
+        config = dict(input_dim=list(input_dim), channels=list(channels), hidden_size=hidden_size,
+                      output_size=output_size, dropout_ratio=dropout_ratio)  # fmt: skip
+        c, h, w = input_dim
+        layers: list[Layer] = []
+        for i, fn in enumerate(channels):
+            pad = 2 if i == 3 else 1
+            layers += [_conv(c, fn, 3, "he", rng, dt, 1, pad), Relu()]
+            c, h, w = fn, conv_output_size(h, 3, 1, pad), conv_output_size(w, 3, 1, pad)
+            if i % 2 == 1:
+                layers.append(Pooling(2, 2, stride=2))
+                h, w = conv_output_size(h, 2, 2), conv_output_size(w, 2, 2)
+        layers += [
+            _dense(c * h * w, hidden_size, "he", rng, dt),
+            Relu(),
+            Dropout(dropout_ratio, seed=rng),
+            _dense(hidden_size, output_size, "he", rng, dt),
+            Dropout(dropout_ratio, seed=rng),
+        ]
+        super().__init__(config, dt, seed, layers=layers, input_shape=tuple(input_dim))
+
+
+class Network(ReadyNet):
+    """Michael Nielsen's network ("Neural Networks and Deep Learning", chapter 1), vectorised over mini-batches.
+
+    Sigmoid neurons in every layer and the quadratic cost ``C = mean_n 0.5 * ||a_n - y_n||^2``; weights and biases
+    ``~ N(0, 1)``. ``sizes`` lists the layer widths, e.g. ``[784, 30, 10]``. ``weights[i]`` (shape ``(out, in)``)
+    and ``biases[i]`` (shape ``(out, 1)``) are views of ``params['W{i+1}']`` and ``params['b{i+1}']`` in Nielsen's
+    column-vector orientation.
+
+    Data: a pair of arrays ``(x, t)`` with ``x`` of shape ``(N, sizes[0])`` and ``t`` integer labels or one-hot rows,
+    or Nielsen's list of ``(x, y)`` pairs of column vectors ``(sizes[0], 1)`` with ``y`` a one-hot column or a label.
+    """
+
+    def __init__(self, sizes: list[int], dtype=np.float64, seed: SeedLike = None) -> None:
+        if len(sizes) < 2:
+            raise ValueError(f"Network needs at least an input and an output size, got sizes={sizes}")
+        self.rng, dt = as_rng(seed), float_dtype(dtype)
+        self.sizes, self.num_layers = list(sizes), len(sizes)
+        layers: list[Layer] = []
+        for fan_in, fan_out in zip(sizes, sizes[1:]):
+            W = self.rng.standard_normal((fan_in, fan_out)).astype(dt)
+            layers += [Affine(W, self.rng.standard_normal(fan_out).astype(dt)), Sigmoid()]
+        super().__init__({"sizes": list(sizes)}, dt, seed, layers=layers, loss_layer=MeanSquaredLoss())
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        return [self.params[f"W{i}"].T for i in range(1, self.num_layers)]
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        return [self.params[f"b{i}"].reshape(-1, 1) for i in range(1, self.num_layers)]
+
+    def feedforward(self, a: np.ndarray) -> np.ndarray:
+        """Output activations: ``(sizes[-1], 1)`` for a column vector ``(sizes[0], 1)``, else ``(N, sizes[-1])``."""
+        a = np.asarray(a)
+        if a.shape == (self.sizes[0], 1):
+            return self.predict(a.T).T
+        return self.predict(a)
+
+    def _as_arrays(self, data) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(data, tuple) and len(data) == 2 and all(isinstance(d, np.ndarray) for d in data):
+            x, t = data
+        else:
+            pairs = list(data)
+            if not pairs:
+                raise ValueError("Network: the data set is empty")
+            x = np.stack([np.asarray(p[0]).reshape(-1) for p in pairs])
+            ys = [np.asarray(p[1]) for p in pairs]
+            t = np.stack([y.reshape(-1) for y in ys]) if ys[0].size > 1 else np.array([int(y) for y in ys])
+        if x.ndim != 2 or x.shape[1] != self.sizes[0] or len(t) != len(x):
+            raise ValueError(
+                f"Network expects inputs of shape (N, {self.sizes[0]}) with N targets, got x {x.shape} and t {np.shape(t)}"
+            )
+        return x, t
+
+    def update_mini_batch(self, mini_batch, eta: float) -> None:
+        """One gradient-descent step on the whole mini-batch at once: ``p -= eta * mean gradient``.
+
+        (Nielsen's ``w - (eta/m) * sum of per-sample gradients`` is the same step, computed sample by sample.)
+        """
+        x, t = self._as_arrays(mini_batch)
+        for name, g in self.gradient(x, t).items():
+            self.params[name] -= eta * g
+
+    def SGD(self, training_data, epochs: int, mini_batch_size: int, eta: float, test_data=None) -> list[int]:
+        """Mini-batch stochastic gradient descent, shuffling the training data each epoch with the network's rng.
+
+        Prints ``Epoch j: correct / total`` when ``test_data`` is given (else ``Epoch j complete``) and returns the
+        per-epoch counts of correct test predictions (empty without test data).
+        """
+        x, t = self._as_arrays(training_data)
+        test = self._as_arrays(test_data) if test_data is not None else None
+        history = []
+        for epoch in range(epochs):
+            order = self.rng.permutation(len(x))
+            for start in range(0, len(x), mini_batch_size):
+                batch = order[start : start + mini_batch_size]
+                self.update_mini_batch((x[batch], t[batch]), eta)
+            if test is not None:
+                history.append(self.evaluate(test))
+                print(f"Epoch {epoch}: {history[-1]} / {len(test[0])}")
+            else:
+                print(f"Epoch {epoch} complete")
+        return history
+
+    def evaluate(self, test_data) -> int:
+        """Number of test inputs whose most active output neuron is the right digit."""
+        x, t = self._as_arrays(test_data)
+        return round(self.accuracy(x, t) * len(x))

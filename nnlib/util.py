@@ -1,0 +1,158 @@
+"""Helpers the layers and networks share: im2col/col2im, one-hot labels, label checks, random generators.
+
+Shape conventions: images are ``(N, C, H, W)`` (batch, channels, height, width); a batch of vectors is ``(N, D)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+SeedLike = int | np.random.Generator | None
+
+
+def as_rng(seed: SeedLike = None) -> np.random.Generator:
+    """Return a ``numpy.random.Generator``: the one given, a new one seeded with ``seed``, or a fresh unseeded one.
+
+    Everything random in nnlib goes through such a generator, so a run is reproducible and no global state changes.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def float_dtype(dtype: np.typing.DTypeLike) -> np.dtype:
+    """Check that ``dtype`` is a floating dtype (float32 or float64) and return it as ``np.dtype``."""
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
+    """Output length of a convolution or pooling along one axis: ``(input + 2*pad - filter) / stride + 1``.
+
+    Raises ValueError when the filter does not fit or the stride does not tile the padded input exactly.
+    """
+    if stride < 1 or pad < 0:
+        raise ValueError(f"stride must be >= 1 and pad >= 0, got stride={stride}, pad={pad}")
+    span = input_size + 2 * pad - filter_size
+    if span < 0:
+        raise ValueError(f"filter of size {filter_size} does not fit input of size {input_size} with pad {pad}")
+    if span % stride:
+        raise ValueError(
+            f"stride {stride} does not tile input of size {input_size} (pad {pad}, filter {filter_size}): "
+            f"(input + 2*pad - filter) = {span} must be a multiple of the stride"
+        )
+    return span // stride + 1
+
+
+def im2col(
+    input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+) -> np.ndarray:
+    """Unfold image patches into rows, so that a convolution becomes one matrix product.
+
+    Args:
+        input_data: images, shape ``(N, C, H, W)``.
+        filter_h, filter_w: patch size.
+        stride, pad: step between patches and zero padding on every side.
+
+    Returns:
+        ``(N * out_h * out_w, C * filter_h * filter_w)``: one row per output position (ordered n, y, x), the
+        columns of a row being the patch's values ordered (channel, row, column), as in "Deep Learning from Scratch".
+    """
+    if input_data.ndim != 4:
+        raise ValueError(f"im2col expects images of shape (N, C, H, W), got shape {input_data.shape}")
+    N, C, H, W = input_data.shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+    img = np.pad(input_data, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else input_data
+    # A strided view (no copy) of every patch: (N, C, out_h, out_w, filter_h, filter_w).
+    patches = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))[:, :, ::stride, ::stride]
+    # One copy, straight into the row layout the matrix product wants.
+    return patches.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, C * filter_h * filter_w)
+
+
+def col2im(
+    col: np.ndarray,
+    input_shape: tuple[int, int, int, int],
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+) -> np.ndarray:
+    """The adjoint of :func:`im2col`: add every row's patch values back onto an image of ``input_shape``.
+
+    Overlapping patches add up, which is exactly what the backward pass of a convolution needs.
+    ``col`` has shape ``(N * out_h * out_w, C * filter_h * filter_w)``; the result has shape ``input_shape``.
+    """
+    N, C, H, W = input_shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+    expected = (N * out_h * out_w, C * filter_h * filter_w)
+    if col.shape != expected:
+        raise ValueError(f"col2im expects col of shape {expected} for input shape {tuple(input_shape)}, got {col.shape}")
+    col = col.reshape(N, out_h, out_w, C, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
+    img = np.zeros((N, C, H + 2 * pad + stride - 1, W + 2 * pad + stride - 1), dtype=col.dtype)
+    # One vectorised add per filter offset (filter_h * filter_w of them), never a loop over pixels.
+    for y in range(filter_h):
+        y_max = y + stride * out_h
+        for x in range(filter_w):
+            x_max = x + stride * out_w
+            img[:, :, y:y_max:stride, x:x_max:stride] += col[:, :, y, x]
+    return img[:, :, pad : H + pad, pad : W + pad]
+
+
+def one_hot(labels: np.ndarray, num_classes: int | None = None, dtype: np.typing.DTypeLike = np.float32) -> np.ndarray:
+    """Integer labels of shape ``(N,)`` to one-hot rows of shape ``(N, num_classes)``.
+
+    ``num_classes`` defaults to ``labels.max() + 1``. Labels must be integers in ``[0, num_classes)``.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"one_hot expects a 1-D array of integer labels, got shape {labels.shape}")
+    if labels.size and not np.issubdtype(labels.dtype, np.integer):
+        if not np.all(np.mod(labels, 1) == 0):
+            raise ValueError(f"one_hot expects integer labels, got dtype {labels.dtype} with fractional values")
+        labels = labels.astype(np.int64)
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    check_labels(labels, num_classes, "one_hot")
+    out = np.zeros((labels.shape[0], num_classes), dtype=dtype)
+    out[np.arange(labels.shape[0]), labels] = 1
+    return out
+
+
+def check_labels(labels: np.ndarray, num_classes: int, where: str) -> None:
+    """Raise ValueError (naming ``where``) unless every label is an integer in ``[0, num_classes)``."""
+    if labels.size == 0:
+        return
+    low, high = labels.min(), labels.max()
+    if low < 0 or high >= num_classes:
+        raise ValueError(
+            f"{where}: labels must lie in [0, {num_classes}) for {num_classes} classes, got values from {low} to {high}"
+        )
+
+
+def labels_from_target(t: np.ndarray, y_shape: tuple[int, ...], where: str) -> np.ndarray | None:
+    """Interpret targets ``t`` against predictions of shape ``y_shape`` (``(N, C)`` or ``(C,)``).
+
+    Returns integer labels of shape ``(N,)`` when ``t`` holds labels, or None when ``t`` is one-hot (or any
+    probability rows) with exactly ``y_shape``. Anything else raises ValueError naming ``where`` and both shapes.
+    """
+    t = np.asarray(t)
+    if t.shape == tuple(y_shape):
+        return None
+    n = y_shape[0] if len(y_shape) == 2 else 1
+    labels = t.reshape(-1) if t.ndim <= 1 else None
+    if labels is None or labels.shape[0] != n:
+        raise ValueError(
+            f"{where}: targets of shape {t.shape} do not match predictions of shape {tuple(y_shape)} "
+            f"(expected one-hot targets of shape {tuple(y_shape)} or {n} integer labels)"
+        )
+    if not np.issubdtype(labels.dtype, np.integer):
+        if labels.size and not np.all(np.mod(labels, 1) == 0):
+            raise ValueError(f"{where}: labels must be integers, got dtype {labels.dtype} with fractional values")
+        labels = labels.astype(np.int64)
+    check_labels(labels, y_shape[-1], where)
+    return labels
