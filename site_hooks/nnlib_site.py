@@ -1,0 +1,170 @@
+"""MkDocs hooks of the nnlib course site, loaded by both language builds (``hooks:`` in mkdocs.yml).
+
+What they add to a plain MkDocs Material + mkdocs-jupyter build:
+
+* the files both languages share (``docs/assets/``: logo, favicon, stylesheet, scripts), so each language's
+  ``docs/<lang>/`` holds only its own pages;
+* KaTeX from ``node_modules/katex`` (installed by ``npm ci``), served by the site itself, never from a CDN;
+* the nnlib wheel built from this repository (``dist/nnlib-<version>-py3-none-any.whl``, rebuilt when nnlib's sources
+  are newer) as ``downloads/<wheel>``, and each lesson's notebook as ``lessons/<name>.ipynb`` next to its page;
+* per-page template data (``nnlib`` in the page context): the translated UI strings and the download links;
+* removal of the MathJax and Mermaid loaders that nbconvert's template puts in every notebook page (they point to a
+  CDN; the site renders math with KaTeX), and a build error if any page still loads a script from another host.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import jupytext
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.nnlib_site")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_ASSETS = ROOT / "docs" / "assets"
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+DIST = ROOT / "dist"
+LESSON_RE = re.compile(r"^lessons/[^/]+\.py$")
+
+# Strings the templates show, per language (theme.language of the build).
+UI: dict[str, dict[str, str]] = {
+    "en": {
+        "download_notebook": "Download this notebook (.ipynb)",
+        "download_wheel": "Download the nnlib wheel",
+        "downloads_label": "Downloads for this lesson",
+        "run_locally_title": "Run it on your computer",
+        "run_locally": "To run it on your computer, install nnlib from the wheel, then open the notebook in Jupyter:",
+    },
+    "zh": {
+        "download_notebook": "下载本课的 notebook（.ipynb）",
+        "download_wheel": "下载 nnlib 的 wheel 安装包",
+        "downloads_label": "本课的下载",
+        "run_locally_title": "在自己的电脑上运行",
+        "run_locally": "想在自己的电脑上运行：先用 wheel 安装 nnlib，再用 Jupyter 打开 notebook：",
+    },
+}
+
+# nbconvert's lab template loads MathJax and Mermaid from cdnjs in every notebook page; the site uses KaTeX.
+_MATHJAX_RE = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+_MERMAID_RE = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded", async \(\) => \{\s*'
+                         r'const diagrams = document\.querySelectorAll\("\.jp-Mermaid.*?</script>', re.S)
+_REMOTE_RESOURCE_RE = re.compile(r'<(?:script|img|iframe)\b[^>]*\bsrc="(?:https?:)?//|<link\b[^>]*\bhref="(?:https?:)?//'
+                                 r'|@import\s+url\(\s*["\']?(?:https?:)?//')
+
+
+def nnlib_version() -> str:
+    """The version in pyproject.toml (the wheel's file name depends on it)."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def wheel_path() -> Path:
+    return DIST / f"nnlib-{nnlib_version()}-py3-none-any.whl"
+
+
+def _newest_source_mtime() -> float:
+    paths = [ROOT / "pyproject.toml", *(p for p in (ROOT / "nnlib").rglob("*") if p.is_file() and "__pycache__" not in p.parts)]
+    return max(p.stat().st_mtime for p in paths)
+
+
+def ensure_wheel() -> Path:
+    """Return the wheel of this repository's nnlib, building it first if it is missing or older than the sources.
+
+    Uses scripts/build_wheel.py when the repository has it (the browser runtime builds the same wheel), else
+    ``pip wheel --no-deps``.
+    """
+    wheel = wheel_path()
+    if wheel.exists() and wheel.stat().st_mtime >= _newest_source_mtime():
+        return wheel
+    log.info("Building %s", wheel.name)
+    DIST.mkdir(exist_ok=True)
+    builder = ROOT / "scripts" / "build_wheel.py"
+    cmd = ([sys.executable, str(builder)] if builder.exists()
+           else [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(DIST), str(ROOT)])
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0 or not wheel.exists():
+        raise PluginError(f"could not build {wheel.name} with {' '.join(cmd)}:\n{result.stdout}\n{result.stderr}")
+    return wheel
+
+
+def _language(config: MkDocsConfig) -> str:
+    lang = config.theme["language"]
+    known = [alt["lang"] for alt in config.extra.get("languages", [])]
+    if lang not in UI or lang not in known:
+        raise PluginError(f"theme.language is {lang!r}; expected one of {sorted(UI)} listed in extra.languages")
+    return lang
+
+
+def _add(files: Files, file: File) -> None:
+    if files.get_file_from_path(file.src_uri) is not None:
+        raise PluginError(f"{file.src_uri} exists both in the shared files and in this language's docs_dir")
+    files.append(file)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _language(config)
+    if not (KATEX_DIST / "katex.min.js").exists():
+        raise PluginError(f"KaTeX is missing ({KATEX_DIST}): run `npm ci` in {ROOT} (scripts/build_site does it)")
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # Files both languages share.
+    for path in sorted(SHARED_ASSETS.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(SHARED_ASSETS.parent).as_posix()
+            _add(files, File(rel, str(SHARED_ASSETS.parent), config.site_dir, config.use_directory_urls))
+    # KaTeX: script, auto-render, stylesheet and its woff2 fonts (every browser KaTeX supports reads woff2).
+    katex = [KATEX_DIST / "katex.min.js", KATEX_DIST / "katex.min.css", KATEX_DIST / "contrib" / "auto-render.min.js",
+             *sorted((KATEX_DIST / "fonts").glob("*.woff2"))]
+    for path in katex:
+        rel = "assets/katex/" + path.relative_to(KATEX_DIST).as_posix()
+        _add(files, File.generated(config, rel, abs_src_path=str(path)))
+    # The wheel and each lesson's notebook.
+    wheel = ensure_wheel()
+    _add(files, File.generated(config, f"downloads/{wheel.name}", abs_src_path=str(wheel)))
+    for file in list(files):
+        if LESSON_RE.match(file.src_uri):
+            notebook = jupytext.read(file.abs_src_path)
+            notebook.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+            notebook.metadata.pop("jupytext", None)  # a plain notebook for the reader, not a jupytext pairing
+            _add(files, File.generated(config, file.src_uri[:-3] + ".ipynb", content=jupytext.writes(notebook, fmt="ipynb")))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Markdown pages may name the wheel and version; the names depend on pyproject.toml, so they are filled in here.
+    markdown = markdown.replace("%%NNLIB_WHEEL%%", wheel_path().name).replace("%%NNLIB_VERSION%%", nnlib_version())
+    if "%%NNLIB_" in markdown:
+        raise PluginError(f"{page.file.src_uri}: unknown %%NNLIB_...%% placeholder")
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    html = _MERMAID_RE.sub("", _MATHJAX_RE.sub("", html))
+    match = _REMOTE_RESOURCE_RE.search(html)
+    if match:
+        context = html[max(0, match.start() - 80): match.end() + 120]
+        raise PluginError(f"{page.file.src_uri} loads a resource from another host (the site must work offline): {context}")
+    return html
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    lang = _language(config)
+    data: dict[str, Any] = {"ui": UI[lang], "wheel": f"downloads/{wheel_path().name}", "wheel_name": wheel_path().name}
+    if LESSON_RE.match(page.file.src_uri):
+        data["notebook"] = page.file.src_uri[:-3] + ".ipynb"
+        data["notebook_name"] = os.path.basename(data["notebook"])
+    context["nnlib"] = data
+    return context
