@@ -30,20 +30,16 @@ def float_dtype(dtype: np.typing.DTypeLike) -> np.dtype:
 
 
 def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
-    """Output length of a convolution or pooling along one axis: ``(input + 2*pad - filter) / stride + 1``.
+    """Output length of a convolution or pooling along one axis: ``floor((input + 2*pad - filter) / stride) + 1``.
 
-    Raises ValueError when the filter does not fit or the stride does not tile the padded input exactly.
+    As in the book and in PyTorch, a last partial window that the stride cannot reach is dropped.
+    Raises ValueError when the filter does not fit in the padded input.
     """
     if stride < 1 or pad < 0:
         raise ValueError(f"stride must be >= 1 and pad >= 0, got stride={stride}, pad={pad}")
     span = input_size + 2 * pad - filter_size
     if span < 0:
         raise ValueError(f"filter of size {filter_size} does not fit input of size {input_size} with pad {pad}")
-    if span % stride:
-        raise ValueError(
-            f"stride {stride} does not tile input of size {input_size} (pad {pad}, filter {filter_size}): "
-            f"(input + 2*pad - filter) = {span} must be a multiple of the stride"
-        )
     return span // stride + 1
 
 
