@@ -81,8 +81,8 @@ def _newest_source_mtime() -> float:
 def ensure_wheel() -> Path:
     """Return the wheel of this repository's nnlib, building it first if it is missing or older than the sources.
 
-    Uses scripts/build_wheel.py when the repository has it (the browser runtime builds the same wheel), else
-    ``pip wheel --no-deps``.
+    Uses scripts/build_wheel.py when the repository has it (it checks the wheel's contents; the pure wheel is the one
+    readers download, so no Pyodide compile step here), else ``pip wheel --no-deps``.
     """
     wheel = wheel_path()
     if wheel.exists() and wheel.stat().st_mtime >= _newest_source_mtime():
@@ -90,7 +90,7 @@ def ensure_wheel() -> Path:
     log.info("Building %s", wheel.name)
     DIST.mkdir(exist_ok=True)
     builder = ROOT / "scripts" / "build_wheel.py"
-    cmd = ([sys.executable, str(builder)] if builder.exists()
+    cmd = ([sys.executable, str(builder), "--no-compile", "--out", str(DIST)] if builder.exists()
            else [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(DIST), str(ROOT)])
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0 or not wheel.exists():

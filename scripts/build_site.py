@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Build the whole site into ``site/``: one strict MkDocs build per language, then the files of the site root.
+
+    site/index.html   sends the reader to /en/ or /zh/ by the browser's language (links for both without JS)
+    site/404.html     not-found page of static hosts (GitHub Pages), pointing to the home page of each language
+    site/en/, site/zh/  the two MkDocs builds (mkdocs.yml and mkdocs.zh.yml, which INHERITs it)
+
+Steps: ``npm ci`` when node_modules is missing or older than package-lock.json (KaTeX and the runtime's JS come
+from npm), the nnlib wheel (site_hooks/nnlib_site.py: ensure_wheel), then both ``mkdocs build --strict`` side by
+side (2 processes: the lessons are executed at build time, so the builds are CPU bound). Any warning fails.
+Environment variables such as NNLIB_PYODIDE_MIRROR pass through to the builds (the runtime hook reads it).
+
+Usage: ``python scripts/build_site.py [--lang en|zh ...] [--serial]`` (normally through ``scripts/build_site``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+CONFIGS = {"en": ROOT / "mkdocs.yml", "zh": ROOT / "mkdocs.zh.yml"}
+
+INDEX_HTML = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1">
+  <title>nnlib: neural networks from scratch · 从零开始的神经网络</title>
+  <link rel="icon" href="en/assets/favicon.svg">
+  <link rel="alternate" hreflang="en" href="en/">
+  <link rel="alternate" hreflang="zh" href="zh/">
+  <script>
+    // Pick the language the reader's browser asks for first; English unless Chinese comes before it.
+    (function () {
+      var langs = navigator.languages || [navigator.language || "en"];
+      var target = "en/";
+      for (var i = 0; i < langs.length; i++) {
+        var l = String(langs[i]).toLowerCase();
+        if (l.indexOf("zh") === 0) { target = "zh/"; break; }
+        if (l.indexOf("en") === 0) { break; }
+      }
+      location.replace(target + location.search + location.hash);
+    })();
+  </script>
+  <style>
+    body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif;
+           max-width: 34rem; margin: 15vh auto; padding: 0 1rem; line-height: 1.6; color: #222; }
+    a { color: #3f51b5; font-size: 1.25rem; margin-right: 1.5rem; }
+  </style>
+</head>
+<body>
+  <h1>nnlib</h1>
+  <p>Neural networks from scratch with NumPy · 用 NumPy 从零构建神经网络</p>
+  <p><a href="en/" hreflang="en" lang="en">English</a> <a href="zh/" hreflang="zh" lang="zh">中文</a></p>
+</body>
+</html>
+"""
+
+NOT_FOUND_HTML = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1">
+  <title>Page not found · 页面不存在 — nnlib</title>
+  <style>
+    body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif;
+           max-width: 34rem; margin: 15vh auto; padding: 0 1rem; line-height: 1.6; color: #222; }
+    a { color: #3f51b5; }
+  </style>
+</head>
+<body>
+  <h1>404</h1>
+  <p lang="en">This page does not exist. <a id="home-en" href="/en/">Go to the course's home page</a>.</p>
+  <p lang="zh">页面不存在。<a id="home-zh" href="/zh/">返回课程首页</a>。</p>
+  <script>
+    // Static hosts serve this file for any missing path, at any depth: point the links at the folder that holds
+    // en/ and zh/ (the part of the path before /en/ or /zh/), so the site also works from a sub-folder.
+    (function () {
+      var m = location.pathname.match(/^(.*?\\/)(en|zh)(\\/|$)/);
+      var base = m ? m[1] : "/";
+      document.getElementById("home-en").href = base + "en/";
+      document.getElementById("home-zh").href = base + "zh/";
+    })();
+  </script>
+</body>
+</html>
+"""
+
+
+def ensure_node_modules() -> None:
+    """Run ``npm ci`` when node_modules is missing or older than package-lock.json."""
+    lock = ROOT / "package-lock.json"
+    marker = ROOT / "node_modules" / ".package-lock.json"  # npm writes it on every install
+    if not lock.exists():
+        raise SystemExit(f"error: {lock} is missing; the site's JavaScript (KaTeX, the runtime) comes from npm")
+    if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("error: npm not found: the site needs Node.js >= 18 with npm (KaTeX and the runtime's JS)")
+    print("npm ci ...", flush=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
+
+
+def _pump(proc: subprocess.Popen, prefix: str, sink: list[str]) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        sink.append(line)
+        # The kernel's notice about TCP transport is noise: the kernel is local and lives for one notebook.
+        if "Kernel is running over TCP without encryption" in line:
+            continue
+        sys.stdout.write(f"[{prefix}] {line}")
+        sys.stdout.flush()
+
+
+def build_languages(langs: list[str], serial: bool = False) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    procs: list[tuple[str, subprocess.Popen, threading.Thread, list[str]]] = []
+    failed: list[str] = []
+    for lang in langs:
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(CONFIGS[lang])]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines: list[str] = []
+        thread = threading.Thread(target=_pump, args=(proc, lang, lines), daemon=True)
+        thread.start()
+        procs.append((lang, proc, thread, lines))
+        if serial:
+            proc.wait()
+            thread.join()
+    for lang, proc, thread, _ in procs:
+        proc.wait()
+        thread.join()
+        if proc.returncode != 0:
+            failed.append(lang)
+    if failed:
+        raise SystemExit(f"error: the {', '.join(failed)} build failed (see the lines prefixed with the language)")
+
+
+def write_root() -> None:
+    (SITE / "index.html").write_text(INDEX_HTML, encoding="utf-8")
+    (SITE / "404.html").write_text(NOT_FOUND_HTML, encoding="utf-8")
+    (SITE / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve folders as they are
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the bilingual nnlib site into site/.")
+    parser.add_argument("--lang", action="append", choices=sorted(CONFIGS), help="build only this language (repeatable)")
+    parser.add_argument("--serial", action="store_true", help="build the languages one after the other")
+    args = parser.parse_args(argv)
+    langs = args.lang or list(CONFIGS)
+    start = time.monotonic()
+    ensure_node_modules()
+    sys.path.insert(0, str(ROOT / "site_hooks"))
+    from nnlib_site import ensure_wheel  # the hook module: same wheel, same staleness rule
+
+    print(f"wheel: {ensure_wheel().relative_to(ROOT)}", flush=True)
+    SITE.mkdir(exist_ok=True)
+    build_languages(langs, serial=args.serial)
+    write_root()
+    print(f"Built {', '.join(f'site/{lang}/' for lang in langs)} and the site root in {time.monotonic() - start:.1f} s",
+          flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
