@@ -67,14 +67,9 @@ class Momentum(Optimizer):
         p += v
 
 
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
     """Nesterov's accelerated gradient (the form of Bengio et al. 2012, which needs no look-ahead evaluation):
     ``v = momentum * v - lr * g; p += momentum * v - lr * g``."""
-
-    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
-        super().__init__(lr)
-        self.momentum = momentum
-        self.v: dict[str, np.ndarray] = {}
 
     def _step(self, key, p, g):
         v = self.v.setdefault(key, np.zeros_like(p))
