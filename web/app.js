@@ -1,0 +1,117 @@
+// The runtime of a page with notebook cells: toolbar, cells and the Python worker. Loaded by main.js only when
+// the page has code cells, so other pages never download the editor.
+import { Kernel } from "./kernel.js";
+import { Notebook } from "./cells.js";
+import { strings } from "./i18n.js";
+
+const IDLE_START_DELAY_MS = 1500;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The page toolbar: runtime state (with loading progress), Run all, Restart. */
+function buildToolbar(notebook, kernel, t) {
+  const bar = el("div", "nnrt-toolbar");
+  bar.setAttribute("role", "region");
+  bar.setAttribute("aria-label", t.toolbarLabel);
+  const title = el("span", "nnrt-title", t.toolbarLabel);
+  const state = el("span", "nnrt-state", t.stateIdle);
+  state.setAttribute("role", "status");
+  state.setAttribute("aria-live", "polite");
+  const progress = el("progress", "nnrt-loading");
+  progress.max = 1;
+  progress.hidden = true;
+  progress.setAttribute("aria-label", t.stateLoading);
+  const runAll = el("button", "nnrt-button nnrt-runall", `▶▶ ${t.runAll}`);
+  runAll.type = "button";
+  runAll.title = t.runAllTitle;
+  runAll.addEventListener("click", () => notebook.runAll());
+  const restart = el("button", "nnrt-button nnrt-restart", `⟳ ${t.restart}`);
+  restart.type = "button";
+  restart.title = t.restartTitle;
+  restart.addEventListener("click", () => notebook.restart());
+  const message = el("div", "nnrt-message");
+  message.hidden = true;
+  message.setAttribute("role", "alert");
+  bar.append(title, state, progress, runAll, restart, message);
+
+  const phases = { runtime: t.phaseRuntime, packages: t.phasePackages, python: t.phasePython };
+  kernel.addEventListener("state", (event) => {
+    const d = event.detail;
+    bar.dataset.nnrtRuntime = d.state;
+    progress.hidden = d.state !== "loading";
+    if (d.state === "loading") {
+      progress.value = d.fraction || 0;
+      const mb = d.bytes ? ` (${t.megabytes((d.bytes / 1e6).toFixed(1))})` : "";
+      state.textContent = `${phases[d.phase] || t.stateLoading}…${mb}`;
+    } else if (d.state === "ready") {
+      const s = d.timings ? ` (${t.readyIn((d.timings.wall / 1000).toFixed(1))})` : "";
+      state.textContent = t.stateReady + s;
+      state.title = kernel.canInterrupt ? t.isolatedYes : t.isolatedNo;
+    } else if (d.state === "running") {
+      state.textContent = t.stateRunning(d.cellNumber);
+    } else if (d.state === "error") {
+      state.textContent = t.stateError;
+      message.hidden = false;
+      message.replaceChildren(el("p", "", t.loadFailed), el("pre", "nnrt-out nnrt-traceback", d.message));
+      const retry = el("button", "nnrt-button", t.retry);
+      retry.type = "button";
+      retry.addEventListener("click", () => {
+        message.hidden = true;
+        notebook.restart("");
+      });
+      message.append(retry);
+    } else {
+      state.textContent = t.stateIdle;
+    }
+  });
+  notebook.onReset = (text) => {
+    if (!text) return;
+    message.hidden = false;
+    message.replaceChildren(el("p", "nnrt-note nnrt-note-warning", text));
+  };
+  return bar;
+}
+
+/** The runnable cells: nbconvert wraps each code cell twice; take the inner one (it holds the input directly). */
+export function findCells(root = document) {
+  return [...root.querySelectorAll(".jp-CodeCell")].filter(
+    (cell) => cell.querySelector(":scope > .jp-Cell-inputWrapper") && !cell.classList.contains("celltag_nnrt-skip"),
+  );
+}
+
+/**
+ * Make the page's cells runnable.
+ * @param {{indexURL: string, lockFileURL: string, localPackages: string[]}} config
+ * @param {URL} base the folder of the runtime's scripts
+ */
+export function startRuntime(config, base) {
+  const roots = findCells();
+  if (!roots.length) return;
+  const t = strings();
+  const kernel = new Kernel({
+    workerURL: new URL("worker.js", base).href,
+    indexURL: new URL(config.indexURL, base).href,
+    lockFileURL: new URL(config.lockFileURL, base).href,
+    localPackages: config.localPackages,
+  });
+  const notebook = new Notebook(roots, kernel, t);
+  roots[0].before(buildToolbar(notebook, kernel, t));
+  document.documentElement.classList.add("nnrt-enabled");
+  // Once the reader edits or runs something, never reload the page for isolation.
+  document.addEventListener("keydown", () => (document.documentElement.dataset.nnrtTouched = "1"), { once: true });
+  document.addEventListener("click", (e) => {
+    if (e.target.closest && e.target.closest(".nnrt-button")) document.documentElement.dataset.nnrtTouched = "1";
+  });
+  window.nnlibRuntime = { kernel, notebook }; // for the end-to-end tests and curious readers
+  const autostart = window.NNLIB_RUNTIME_AUTOSTART !== false && !(navigator.connection && navigator.connection.saveData);
+  if (autostart) {
+    const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1));
+    setTimeout(() => idle(() => kernel.start(), { timeout: 5000 }), IDLE_START_DELAY_MS);
+  }
+}
+

@@ -1,0 +1,227 @@
+// The runnable cells of a lesson page and the page toolbar (Run all, Restart, runtime state).
+// Cells of one page share one Python namespace; running cell k first runs the earlier cells that have not run yet.
+import { createEditor } from "./editor.js";
+import { OutputArea } from "./output.js";
+
+/** Cells whose build-time output is an expected error carry this nbconvert class (notebook tag "raises-exception"). */
+const EXPECTED_ERROR_CLASS = "celltag_raises-exception";
+
+function button(text, title, className) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = `nnrt-button ${className}`;
+  b.textContent = text;
+  b.title = title;
+  b.setAttribute("aria-label", title);
+  return b;
+}
+
+/** One code cell of the page. States (data-nnrt-state): idle, queued, running, done, error. */
+export class Cell {
+  constructor(root, number, notebook) {
+    this.root = root;
+    this.number = number;
+    this.notebook = notebook;
+    const t = notebook.t;
+    this.t = t;
+    this.expectsError = root.classList.contains(EXPECTED_ERROR_CLASS);
+    const copy = root.querySelector(".clipboard-copy-txt");
+    const pre = root.querySelector(".jp-InputArea-editor pre, .jp-InputArea pre");
+    this.originalCode = (copy || pre).textContent.replace(/\n$/, "");
+    this.prompt = root.querySelector(".jp-InputPrompt");
+    this.originalPrompt = this.prompt ? this.prompt.textContent : "";
+    this.staticOutput = root.querySelector(".jp-Cell-outputWrapper");
+    this.executed = false; // ran (successfully or not) since the last (re)start of Python
+    this.state = "idle";
+
+    // The editor replaces the static highlighted code (kept in the DOM, hidden, for no-JS readers and search).
+    const editorArea = root.querySelector(".jp-InputArea-editor") || root.querySelector(".jp-InputArea");
+    const host = document.createElement("div");
+    host.className = "nnrt-editor";
+    for (const child of editorArea.children) child.hidden = true;
+    editorArea.append(host);
+    this.editor = createEditor(host, this.originalCode, {
+      label: t.editorLabel(number),
+      onRun: () => notebook.runCell(this),
+    });
+
+    const bar = document.createElement("div");
+    bar.className = "nnrt-cellbar";
+    this.runButton = button(`▶ ${t.run}`, t.runCell(number), "nnrt-run");
+    this.stopButton = button(`■ ${t.stop}`, t.stopCell(number), "nnrt-stop");
+    this.stopButton.hidden = true;
+    this.resetButton = button(`↺ ${t.reset}`, t.resetCell(number), "nnrt-reset");
+    this.status = document.createElement("span");
+    this.status.className = "nnrt-cellstatus";
+    this.status.setAttribute("aria-live", "polite");
+    bar.append(this.runButton, this.stopButton, this.resetButton, this.status);
+    this.runButton.addEventListener("click", () => notebook.runCell(this));
+    this.stopButton.addEventListener("click", () => notebook.stop());
+    this.resetButton.addEventListener("click", () => this.reset());
+    editorArea.after(bar);
+
+    this.output = document.createElement("div");
+    this.output.className = "nnrt-output";
+    this.output.hidden = true;
+    (this.staticOutput || bar).after(this.output);
+    root.dataset.nnrtCell = String(number);
+    this.setState("idle");
+  }
+
+  setState(state, message = "") {
+    this.state = state;
+    this.root.dataset.nnrtState = state;
+    this.status.textContent = message;
+    const busy = state === "running";
+    this.runButton.hidden = busy;
+    this.stopButton.hidden = !busy;
+    if (this.prompt) {
+      if (state === "running" || state === "queued") this.prompt.textContent = "[*]:";
+    }
+  }
+
+  /** A fresh output area for a run: the build-time output is hidden while run output is shown. */
+  beginOutput() {
+    if (this.staticOutput) this.staticOutput.hidden = true;
+    this.output.hidden = false;
+    return new OutputArea(this.output, this.t);
+  }
+
+  /** Restore the original code and the build-time output. */
+  reset() {
+    this.editor.setCode(this.originalCode);
+    this.output.replaceChildren();
+    this.output.hidden = true;
+    if (this.staticOutput) this.staticOutput.hidden = false;
+    if (this.prompt) this.prompt.textContent = this.originalPrompt;
+    if (this.state !== "running" && this.state !== "queued") this.setState(this.executed ? "done" : "idle");
+    this.status.textContent = "";
+  }
+}
+
+/** All cells of a page plus the queue that runs them one at a time. */
+export class Notebook {
+  constructor(cellRoots, kernel, t) {
+    this.kernel = kernel;
+    this.t = t;
+    this.queue = []; // [{cell, requiredBy}]
+    this.active = null;
+    this.executionCount = 0;
+    this.cells = cellRoots.map((root, i) => new Cell(root, i + 1, this));
+  }
+
+  /** Queue `cell`, preceded by every earlier cell that has not run since Python started. */
+  runCell(cell) {
+    this.kernel.start();
+    const queued = new Set(this.queue.map((entry) => entry.cell));
+    if (this.active) queued.add(this.active.cell);
+    for (const earlier of this.cells.slice(0, cell.number - 1)) {
+      if (!earlier.executed && !queued.has(earlier)) this.enqueue(earlier, cell);
+    }
+    if (!this.queue.some((entry) => entry.cell === cell)) this.enqueue(cell, null);
+    this.pump();
+  }
+
+  runAll() {
+    this.kernel.start();
+    for (const cell of this.cells) {
+      if (!this.queue.some((entry) => entry.cell === cell)) this.enqueue(cell, null);
+    }
+    this.pump();
+  }
+
+  enqueue(cell, requiredBy) {
+    this.queue.push({ cell, requiredBy });
+    cell.setState("queued", requiredBy ? this.t.queuedFor(requiredBy.number) : this.t.queued);
+  }
+
+  /** Stop the running cell and drop the queue. */
+  stop() {
+    this.cancelQueue();
+    this.kernel.interrupt();
+  }
+
+  cancelQueue(reason = "") {
+    for (const { cell } of this.queue) cell.setState(cell.executed ? "done" : "idle", reason);
+    this.queue = [];
+  }
+
+  /** Restart Python: every cell counts as not run again; outputs stay visible. */
+  async restart(message = this.t.restarted) {
+    this.cancelQueue();
+    for (const cell of this.cells) {
+      cell.executed = false;
+      if (cell.state !== "running") cell.setState("idle");
+    }
+    this.executionCount = 0;
+    this.onReset(message);
+    await this.kernel.restart();
+  }
+
+  /** Set by main.js: shows a page-level message after Python lost its state. */
+  onReset() {}
+
+  async pump() {
+    if (this.active) return;
+    while (this.queue.length) {
+      const entry = this.queue.shift();
+      this.active = entry;
+      const ok = await this.execute(entry.cell);
+      this.active = null;
+      if (!ok) {
+        // A failing prerequisite stops the chain (except cells meant to show an error); so does a Stop.
+        const cell = entry.cell;
+        if (!(cell.expectsError && cell.lastRunError) || cell.lastRunStopped) {
+          this.cancelQueue(cell.lastRunStopped ? "" : this.t.notRun(cell.number));
+        }
+      }
+    }
+  }
+
+  async execute(cell) {
+    cell.setState("running", this.t.running);
+    cell.lastRunError = false;
+    cell.lastRunStopped = false;
+    const out = cell.beginOutput();
+    let result;
+    try {
+      await this.kernel.start();
+    } catch (error) {
+      out.note(`${this.t.loadFailed}\n${error.message}`, "error");
+      cell.setState("error", this.t.failed);
+      this.cancelQueue();
+      return false;
+    }
+    cell.root.scrollIntoView({ block: "nearest" });
+    result = await this.kernel.run(cell.editor.getCode(), cell.number, {
+      onOutput: (message) => {
+        if (message.type === "error") cell.lastRunError = true;
+        out.add(message);
+      },
+    });
+    out.finish();
+    if (result.reset) {
+      cell.lastRunStopped = result.interrupted;
+      out.note(result.interrupted ? this.t.stoppedReset : this.t.restarted, "warning");
+      for (const c of this.cells) c.executed = false;
+      this.executionCount = 0;
+      cell.setState("error", this.t.failed);
+      if (result.interrupted) this.onReset(this.t.stoppedReset);
+      return false;
+    }
+    if (result.lost) {
+      cell.setState("error", this.t.failed);
+      return false;
+    }
+    cell.executed = true;
+    this.executionCount += 1;
+    if (cell.prompt) cell.prompt.textContent = `[${this.executionCount}]:`;
+    if (result.interrupted && !result.ok) {
+      cell.lastRunStopped = true;
+      out.note(this.t.stoppedKept, "warning");
+    }
+    const seconds = ((result.elapsed || 0) / 1000).toFixed(2);
+    cell.setState(result.ok ? "done" : "error", result.ok ? this.t.doneIn(seconds) : this.t.failed);
+    return result.ok;
+  }
+}

@@ -1,0 +1,113 @@
+// Every label and message the runtime shows, in English and Chinese. The page's <html lang> picks the language.
+
+const STRINGS = {
+  en: {
+    run: "Run",
+    runCell: (n) => `Run cell ${n} (Shift+Enter)`,
+    stop: "Stop",
+    stopCell: (n) => `Stop cell ${n}`,
+    reset: "Reset",
+    resetCell: (n) => `Reset cell ${n}: restore its original code and output`,
+    runAll: "Run all",
+    runAllTitle: "Run every cell of this page in order",
+    restart: "Restart",
+    restartTitle: "Restart Python: clear all variables of this page",
+    editorLabel: (n) => `Code of cell ${n}`,
+    toolbarLabel: "Python in your browser",
+    stateIdle: "Python starts when you run a cell",
+    stateLoading: "Loading Python…",
+    phaseRuntime: "Loading the Python runtime",
+    phasePackages: "Loading numpy and nnlib",
+    phasePython: "Starting Python",
+    stateReady: "Python ready",
+    stateRunning: (n) => `Running cell ${n}…`,
+    stateError: "Python could not be loaded",
+    megabytes: (mb) => `${mb} MB`,
+    readyIn: (s) => `ready in ${s} s`,
+    queued: "Queued",
+    queuedFor: (n) => `Queued: cell ${n} needs it`,
+    running: "Running…",
+    doneIn: (s) => `Done in ${s} s`,
+    failed: "Error",
+    notRun: (n) => `Not run: cell ${n} raised an error`,
+    stoppedKept: "Stopped (KeyboardInterrupt). Variables are kept.",
+    stoppedReset:
+      "Stopped. This page is not cross-origin isolated, so stopping restarted Python: all variables were cleared.",
+    restarted: "Python was restarted: all variables were cleared.",
+    loadingPackages: (names) => `Loading ${names.join(", ")}…`,
+    loadFailed: "Python could not be loaded. Details:",
+    retry: "Try again",
+    progressStart: "Training…",
+    epoch: (e, n) => `epoch ${e}/${n}`,
+    iteration: (i, n) => `iteration ${i}/${n}`,
+    loss: "loss",
+    trainAcc: "train acc",
+    testAcc: "test acc",
+    seconds: (s) => `${s} s`,
+    figure: (n) => `Figure ${n}`,
+    outputTruncated: "[… earlier output removed to keep the page fast …]",
+    isolatedYes: "Stop keeps variables",
+    isolatedNo: "Stop restarts Python",
+  },
+  zh: {
+    run: "运行",
+    runCell: (n) => `运行第 ${n} 个单元格（Shift+Enter）`,
+    stop: "停止",
+    stopCell: (n) => `停止第 ${n} 个单元格`,
+    reset: "重置",
+    resetCell: (n) => `重置第 ${n} 个单元格：恢复原始代码和输出`,
+    runAll: "全部运行",
+    runAllTitle: "按顺序运行本页的所有单元格",
+    restart: "重启",
+    restartTitle: "重启 Python：清除本页的所有变量",
+    editorLabel: (n) => `第 ${n} 个单元格的代码`,
+    toolbarLabel: "浏览器中的 Python",
+    stateIdle: "运行任一单元格时启动 Python",
+    stateLoading: "正在加载 Python…",
+    phaseRuntime: "正在加载 Python 运行环境",
+    phasePackages: "正在加载 numpy 和 nnlib",
+    phasePython: "正在启动 Python",
+    stateReady: "Python 已就绪",
+    stateRunning: (n) => `正在运行第 ${n} 个单元格…`,
+    stateError: "无法加载 Python",
+    megabytes: (mb) => `${mb} MB`,
+    readyIn: (s) => `用时 ${s} 秒`,
+    queued: "排队中",
+    queuedFor: (n) => `排队中：第 ${n} 个单元格需要先运行它`,
+    running: "运行中…",
+    doneIn: (s) => `完成，用时 ${s} 秒`,
+    failed: "出错",
+    notRun: (n) => `未运行：第 ${n} 个单元格出错`,
+    stoppedKept: "已停止（KeyboardInterrupt），变量仍保留。",
+    stoppedReset: "已停止。本页没有跨源隔离，只能通过重启 Python 来停止：所有变量已被清除。",
+    restarted: "Python 已重启：所有变量已被清除。",
+    loadingPackages: (names) => `正在加载 ${names.join("、")}…`,
+    loadFailed: "无法加载 Python。详细信息：",
+    retry: "重试",
+    progressStart: "训练中…",
+    epoch: (e, n) => `第 ${e}/${n} 轮`,
+    iteration: (i, n) => `迭代 ${i}/${n}`,
+    loss: "损失",
+    trainAcc: "训练准确率",
+    testAcc: "测试准确率",
+    seconds: (s) => `${s} 秒`,
+    figure: (n) => `图 ${n}`,
+    outputTruncated: "[……为保持页面流畅，较早的输出已删除……]",
+    isolatedYes: "停止时保留变量",
+    isolatedNo: "停止时会重启 Python",
+  },
+};
+
+/** The page's language: "zh" for any Chinese <html lang> (zh, zh-CN, zh-Hans…), otherwise "en". */
+export function pageLanguage(doc = document) {
+  const lang = (doc.documentElement.getAttribute("lang") || "en").toLowerCase();
+  return lang.startsWith("zh") ? "zh" : "en";
+}
+
+/** The strings of the page's language. */
+export function strings(doc = document) {
+  return STRINGS[pageLanguage(doc)];
+}
+
+export const LANGUAGES = Object.keys(STRINGS);
+export { STRINGS };

@@ -1,0 +1,157 @@
+// Renders what a running cell produces: streamed text, the last expression's value, tracebacks, figures and a live
+// training progress bar. Everything printed is inserted as text (textContent), never parsed as HTML.
+import { FROM_WORKER } from "./protocol.js";
+
+/** Text kept per output block; beyond it the oldest part is dropped so a runaway print loop cannot stall the page. */
+const MAX_TEXT = 200_000;
+
+const fmt = (x, digits = 4) => (typeof x === "number" ? x.toFixed(digits) : "–");
+const pct = (x) => (typeof x === "number" ? `${(100 * x).toFixed(1)}%` : "–");
+
+export class OutputArea {
+  /**
+   * @param {HTMLElement} container element the outputs go into (emptied first)
+   * @param {object} t the page's strings (i18n.js)
+   */
+  constructor(container, t) {
+    this.el = container;
+    this.t = t;
+    this.el.replaceChildren();
+    this.stream = null; // {name, pre, text, pending} the stream block being appended to
+    this.progress = null;
+    this.figures = 0;
+    this.frame = 0;
+  }
+
+  /** Handle one worker message tagged with this run's id. */
+  add(message) {
+    switch (message.type) {
+      case FROM_WORKER.STREAM:
+        this.appendStream(message.name, message.text);
+        break;
+      case FROM_WORKER.RESULT:
+        this.block("nnrt-result", message.text);
+        break;
+      case FROM_WORKER.ERROR:
+        this.block("nnrt-traceback", message.text).setAttribute("role", "alert");
+        break;
+      case FROM_WORKER.IMAGE:
+        this.image(message);
+        break;
+      case FROM_WORKER.PROGRESS:
+        this.updateProgress(message.info);
+        break;
+      case FROM_WORKER.LOADING:
+        this.note(this.t.loadingPackages(message.packages));
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A block of plain text (result, traceback); ends the current stream block. */
+  block(className, text) {
+    this.flush();
+    this.stream = null;
+    const pre = document.createElement("pre");
+    pre.className = `nnrt-out ${className}`;
+    pre.textContent = text;
+    this.el.append(pre);
+    return pre;
+  }
+
+  /** A short message of the runtime itself (not of the code), e.g. "Stopped". */
+  note(text, kind = "info") {
+    this.flush();
+    this.stream = null;
+    const p = document.createElement("p");
+    p.className = `nnrt-note nnrt-note-${kind}`;
+    p.textContent = text;
+    this.el.append(p);
+    return p;
+  }
+
+  appendStream(name, text) {
+    if (!this.stream || this.stream.name !== name) {
+      this.flush();
+      const pre = document.createElement("pre");
+      pre.className = `nnrt-out nnrt-stream nnrt-${name}`;
+      this.el.append(pre);
+      this.stream = { name, pre, text: "", pending: "" };
+    }
+    this.stream.pending += text;
+    // Many small writes arrive in a burst: render them once per animation frame.
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  /** Render pending stream text, honouring "\r" (a line rewritten in place, as a terminal does). */
+  flush() {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const s = this.stream;
+    if (!s || !s.pending) return;
+    let text = s.text;
+    for (const piece of s.pending.split(/(\r\n|\r|\n)/)) {
+      if (piece === "\r") text = text.slice(0, text.lastIndexOf("\n") + 1);
+      else if (piece === "\r\n") text += "\n";
+      else text += piece;
+    }
+    if (text.length > MAX_TEXT) {
+      text = `${this.t.outputTruncated}\n${text.slice(text.length - MAX_TEXT / 2)}`;
+    }
+    s.text = text;
+    s.pending = "";
+    s.pre.textContent = text;
+  }
+
+  image({ mime, data }) {
+    this.flush();
+    this.stream = null;
+    this.figures += 1;
+    const img = document.createElement("img");
+    img.className = "nnrt-figure";
+    img.alt = this.t.figure(this.figures);
+    img.src = `data:${mime};base64,${data}`;
+    this.el.append(img);
+  }
+
+  /** The live training progress bar: one per run, updated in place. */
+  updateProgress(info) {
+    if (!this.progress) {
+      this.flush();
+      this.stream = null;
+      const box = document.createElement("div");
+      box.className = "nnrt-progress";
+      const bar = document.createElement("progress");
+      bar.max = 1;
+      bar.value = 0;
+      const label = document.createElement("span");
+      label.className = "nnrt-progress-label";
+      label.setAttribute("aria-live", "polite");
+      box.append(bar, label);
+      this.el.append(box);
+      this.progress = { box, bar, label };
+    }
+    const { bar, label, box } = this.progress;
+    const t = this.t;
+    const total = info.iterations || 0;
+    const done = info.event === "end" ? total : info.iteration || 0;
+    if (total > 0) bar.value = Math.min(1, done / total);
+    bar.setAttribute("aria-label", t.progressStart);
+    const parts = [];
+    if (info.epochs) parts.push(t.epoch(Math.min(info.epoch ?? 0, info.epochs), info.epochs));
+    if (total) parts.push(t.iteration(done, total));
+    if (typeof info.loss === "number") parts.push(`${t.loss} ${fmt(info.loss)}`);
+    if (typeof info.train_acc === "number") parts.push(`${t.trainAcc} ${pct(info.train_acc)}`);
+    if (typeof info.test_acc === "number") parts.push(`${t.testAcc} ${pct(info.test_acc)}`);
+    if (typeof info.elapsed === "number") parts.push(t.seconds(info.elapsed.toFixed(1)));
+    label.textContent = parts.join(" · ") || t.progressStart;
+    box.dataset.event = info.event || "";
+    // The same bar continues below later output, like a terminal progress line: move it to the end.
+    if (box !== this.el.lastElementChild) this.el.append(box);
+  }
+
+  finish() {
+    this.flush();
+  }
+}
