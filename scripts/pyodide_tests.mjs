@@ -120,6 +120,23 @@ async function main() {
   lap("runtime");
   out(`pyodide_tests: Pyodide ${pyodide.version} ready from ${opts.indexURL}`);
 
+  // In Node, loadPackage falls back to the CDN for a wheel missing from indexURL: refuse before it tries, so the
+  // run stays offline and says which file is missing.
+  const lock = JSON.parse(fs.readFileSync(path.join(opts.indexURL, "pyodide-lock.json"), "utf8"));
+  const missing = [];
+  const seen = new Set();
+  const todo = ["micropip", ...opts.packages];
+  while (todo.length) {
+    const name = todo.pop();
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const entry = lock.packages[name];
+    if (!entry) { missing.push(`${name} (not in pyodide-lock.json)`); continue; }
+    if (!fs.existsSync(path.join(opts.indexURL, entry.file_name))) missing.push(`${name} (${entry.file_name})`);
+    todo.push(...entry.depends);
+  }
+  if (missing.length) die(`not in ${opts.indexURL}: ${missing.join(", ")}`, LOAD_FAILED);
+
   // loadPackage reports failures through errorCallback and resolves anyway: collect them and stop.
   const errors = [];
   const loaded = await pyodide.loadPackage(["micropip", ...opts.packages], {

@@ -1,0 +1,254 @@
+"""One library, two runtimes, one test suite: nnlib's own tests run again inside Pyodide 0.27.7.
+
+The browser runs nnlib on Pyodide's CPython 3.12 + NumPy 2.0 (WebAssembly, no BLAS, 32-bit pointers), the native
+suite on whatever this machine has. This test makes any difference between the two fail CI:
+
+1. builds the nnlib wheel (scripts/build_wheel.py: py-compiled where Python 3.12 exists, as the site ships it) and
+   a runtime folder = the local Pyodide runtime (NNLIB_PYODIDE_MIRROR, symlinked) + a lock that lists nnlib;
+2. downloads pure-Python wheels of pytest and the other third-party modules the tests import (pinned to the native
+   versions where such a wheel exists) with ``pip download --platform any``, and serves them from 127.0.0.1;
+3. runs scripts/pyodide_tests.mjs under Node (npm package pyodide@0.27.7): ``loadPackage("nnlib")`` (brings numpy,
+   like the site), micropip installs the served wheels, tests/ and pyproject.toml are copied into Pyodide's in-memory
+   file system, and pytest runs there with ``-m "not native_only"``;
+4. asserts zero failures and errors, and that Pyodide ran exactly the tests a native collection selects.
+
+Test modules marked native_only as a whole (module-level ``pytestmark``) are not even collected inside Pyodide, so
+they may import things Pyodide lacks (Playwright, ...). Extra pytest arguments for the inner run, for debugging:
+``NNLIB_PYODIDE_PYTEST_ARGS="-k layers -x"``. On failure the inner pytest output is shown.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import http.server
+import importlib.metadata
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, require
+
+pytestmark = [pytest.mark.native_only, pytest.mark.slow]
+
+TESTS = ROOT / "tests"
+RUNNER = ROOT / "scripts" / "pyodide_tests.mjs"
+PYODIDE_NPM = ROOT / "node_modules" / "pyodide" / "package.json"
+TIMEOUT = float(os.environ.get("NNLIB_PYODIDE_SUITE_TIMEOUT", "1800"))  # seconds for the whole inner run
+MARKER = "not native_only"
+
+
+# ----------------------------------------------------------------------------------------------- what to install
+
+
+def _module_is_native_only(tree: ast.Module) -> bool:
+    """True when a module-level ``pytestmark`` mentions native_only (then nothing in it runs in Pyodide)."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets) and node.value is not None:
+                if "native_only" in ast.unparse(node.value):
+                    return True
+    return False
+
+
+def _plan(lock_imports: dict[str, str]) -> tuple[list[str], set[str], set[str]]:
+    """Scan tests/*.py: (files to --ignore, Pyodide lock packages to load, third-party modules to download).
+
+    Every top-level module a test file imports is either the standard library, local (tests/, nnlib), provided by
+    the Pyodide lock (numpy, matplotlib, ...), or must be downloaded as a pure-Python wheel (pytest, hypothesis).
+    """
+    local = {p.stem for p in TESTS.glob("*.py")} | {"nnlib"}
+    ignore, from_lock, download = [], set(), {"pytest"}
+    for path in sorted(TESTS.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        if _module_is_native_only(tree):
+            ignore.append(path.relative_to(ROOT).as_posix())
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for top in (name.split(".")[0] for name in names):
+                if top in sys.stdlib_module_names or top in local or top == "__future__":
+                    continue
+                if top in lock_imports:
+                    from_lock.add(lock_imports[top])
+                else:
+                    download.add(top)
+    return ignore, from_lock, download
+
+
+def _distribution(module: str) -> tuple[str, str]:
+    """(distribution name, native version) of an importable top-level module, e.g. 'pytest' -> ('pytest', '9.2.0')."""
+    dists = importlib.metadata.packages_distributions().get(module)
+    if not dists:
+        pytest.fail(f"the tests import {module!r}, which is neither in the standard library, the Pyodide lock nor "
+                    "installed natively; add its distribution to the `test` extra")
+    return dists[0], importlib.metadata.version(dists[0])
+
+
+def _download(modules: set[str], dest: Path) -> list[str]:
+    """pip-download pure-Python wheels for `modules` and their requirements into `dest`; returns notes to print.
+
+    Each is pinned to its native version so both runtimes run the same pytest; when that version has no pure wheel
+    (hypothesis ships compiled wheels since 6.156) the newest pure one is taken, and said so.
+    """
+    notes = []
+    base = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--only-binary=:all:",
+            "--python-version", "3.12", "--platform", "any", "--dest", str(dest)]
+    for module in sorted(modules):
+        dist, version = _distribution(module)
+        pinned = subprocess.run([*base, f"{dist}=={version}"], capture_output=True, text=True)
+        if pinned.returncode == 0:
+            continue
+        loose = subprocess.run([*base, dist], capture_output=True, text=True)
+        if loose.returncode != 0:
+            pytest.fail(f"pip could not download a pure-Python wheel of {dist} for Pyodide:\n{loose.stderr[-3000:]}")
+        notes.append(f"{dist}=={version} has no pure-Python wheel; Pyodide uses the newest one that has")
+    return notes
+
+
+def _wheel_name(path: Path) -> str:
+    return re.sub(r"[-_.]+", "-", path.name.split("-")[0]).lower()
+
+
+# ----------------------------------------------------------------------------------------------- plumbing
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture
+def wheel_server(tmp_path):
+    """(folder, base URL) of an HTTP server on 127.0.0.1 serving that folder."""
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=folder))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    require(node is not None, "Node.js is not installed (needed to run Pyodide outside a browser)")
+    major = int(subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip().lstrip("v")
+                .split(".")[0])
+    require(major >= 18, f"Node.js {major} is too old for Pyodide 0.27 (need >= 18)")
+    return node  # type: ignore[return-value]
+
+
+def _native_selection(ignore: list[str]) -> int:
+    """How many tests a native pytest selects with the same marker expression and ignores."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-m", MARKER,
+         *(f"--ignore={path}" for path in ignore), "tests"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    found = re.search(r"(\d+)(?:/\d+)? tests? (?:collected|selected)", proc.stdout)
+    if proc.returncode != 0 or not found:
+        pytest.fail(f"native collection failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}\n{proc.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def _build_runtime(mirror: Path, dest: Path) -> str:
+    """dest = the runtime folder (symlinks to `mirror`'s files) + nnlib wheel + a lock listing nnlib.
+    Returns build_wheel's log."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_wheel
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    dest.mkdir()
+    for item in mirror.iterdir():
+        if item.name != "pyodide-lock.json":
+            (dest / item.name).symlink_to(item.resolve())
+    lines: list[str] = []
+    build_wheel.build_wheel(dest, mirror / "pyodide-lock.json", log=lines.append)
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------- the test
+
+
+def test_nnlib_suite_passes_inside_pyodide(pyodide_mirror, wheel_server, tmp_path):
+    node = _node()
+    require(PYODIDE_NPM.is_file(), f"{PYODIDE_NPM.parent} is missing: run `npm ci` in {ROOT}")
+    npm_version = json.loads(PYODIDE_NPM.read_text())["version"]
+    lock = json.loads((pyodide_mirror / "pyodide-lock.json").read_text())
+    assert npm_version == lock["info"]["version"], (
+        f"node_modules has pyodide {npm_version} but {pyodide_mirror} holds {lock['info']['version']}")
+
+    t0 = time.perf_counter()
+    runtime = tmp_path / "runtime"
+    build_log = _build_runtime(pyodide_mirror, runtime)
+    t_build = time.perf_counter() - t0
+
+    # The lock lists ~350 packages; the runtime folder holds the wheels of only some (numpy, matplotlib, ...).
+    local = {name: pkg for name, pkg in lock["packages"].items() if (pyodide_mirror / pkg["file_name"]).is_file()}
+    lock_imports = {imp: name for name, pkg in local.items() for imp in pkg.get("imports", [])}
+    ignore, packages, modules = _plan(lock_imports)
+    wheels_dir, base_url = wheel_server
+    notes = _download(modules, wheels_dir)
+    urls = []
+    for wheel in sorted(wheels_dir.glob("*.whl")):
+        if _wheel_name(wheel) in local:  # e.g. packaging: take Pyodide's own build, as micropip would
+            packages.add(_wheel_name(wheel))
+        else:
+            urls.append(base_url + wheel.name)
+    t_download = time.perf_counter() - t0 - t_build
+
+    project = tmp_path / "project"
+    shutil.copytree(TESTS, project / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "README.md"):  # pytest's config; test_readme reads the README
+        shutil.copy2(ROOT / name, project / name)
+
+    inner_args = ["-m", MARKER, "-rfEs", *(f"--ignore={path}" for path in ignore),
+                  *shlex.split(os.environ.get("NNLIB_PYODIDE_PYTEST_ARGS", ""))]
+    result_file = tmp_path / "result.json"
+    cmd = [node, str(RUNNER), "--index-url", str(runtime), "--packages", ",".join(sorted({"nnlib", *packages})),
+           "--wheels", ",".join(urls), "--project", str(project), "--result", str(result_file), "--", *inner_args]
+    print(build_log, *notes, "$ " + shlex.join(cmd), sep="\n")
+    t1 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        pytest.fail(f"the Pyodide suite did not finish in {TIMEOUT:.0f} s; its output so far:\n{out}")
+    t_run = time.perf_counter() - t1
+    print(proc.stdout)
+    print(f"timings: build {t_build:.1f} s, download {t_download:.1f} s, Pyodide run {t_run:.1f} s")
+
+    tail = proc.stdout[-20000:]
+    assert result_file.exists(), f"the Pyodide runner stopped before pytest finished (exit {proc.returncode}):\n{tail}"
+    summary = json.loads(result_file.read_text())
+    counts = summary["counts"]
+    failed = counts.get("failed", 0) + counts.get("error", 0)
+    assert proc.returncode == 0 and failed == 0, (
+        f"nnlib's tests fail inside Pyodide (pytest exit {summary['exitcode']}, {counts}):\n{tail}")
+
+    if not os.environ.get("NNLIB_PYODIDE_PYTEST_ARGS"):  # a -k/-x of one's own changes the count
+        expected = _native_selection(ignore)
+        ran = sum(v for k, v in counts.items() if k != "deselected")
+        assert ran == expected, (f"Pyodide ran {ran} tests ({counts}) but a native collection with -m '{MARKER}' "
+                                 f"selects {expected}:\n{tail}")
+    assert counts.get("passed", 0) >= 0.9 * sum(v for k, v in counts.items() if k != "deselected"), (
+        f"too many tests skipped inside Pyodide ({counts}); a skip there hides a difference:\n{tail}")
