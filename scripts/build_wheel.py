@@ -28,7 +28,9 @@ Import :func:`build_wheel` to do the same from Python (the MkDocs hook does).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -128,6 +130,17 @@ def _find_python312() -> Path | None:
 def _pyodide_cli(log: Callable[[str], None]) -> tuple[Path | None, str]:
     """The `pyodide` command of .venv-py312, creating that venv and installing pyodide-build on first use.
     Returns (path, "") or (None, reason it is unavailable)."""
+    # The site builds both languages in parallel, each calling build_wheel: only one may create the venv.
+    lock_path = Path(tempfile.gettempdir()) / f"nnlib-venv-py312-{hashlib.sha256(bytes(ROOT)).hexdigest()[:12]}.lock"
+    with open(lock_path, "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            return _pyodide_cli_locked(log)
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _pyodide_cli_locked(log: Callable[[str], None]) -> tuple[Path | None, str]:
     exe = PY312_VENV / "bin" / "pyodide"
     if exe.exists():
         return exe, ""
@@ -227,7 +240,10 @@ def build_wheel(out_dir: Path | str = ROOT / "dist", lock: Path | str | None = N
 
     compiled, note = None, "skipped (--no-compile)"
     if compile:
-        compiled, note = _py_compile(wheel, out_dir, log)
+        try:
+            compiled, note = _py_compile(wheel, out_dir, log)
+        except BuildError as exc:  # the pure wheel works in Pyodide too, only imports are slower: say so, go on
+            note = f"pyodide py-compile failed: {exc}"
     if compiled is not None:
         log(f"compiled {_show(compiled)} with pyodide py-compile ({compiled.stat().st_size / 1024:.0f} KiB)")
     else:
