@@ -58,7 +58,7 @@ export class Cell {
     this.runButton.addEventListener("click", () => notebook.runCell(this));
     this.stopButton.addEventListener("click", () => notebook.stop());
     this.resetButton.addEventListener("click", () => this.reset());
-    editorArea.after(bar);
+    host.after(bar); // inside the input area, under the editor (the area is a flex row with the prompt)
 
     this.output = document.createElement("div");
     this.output.className = "nnrt-output";

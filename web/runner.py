@@ -10,16 +10,15 @@ from __future__ import annotations
 import ast
 import base64
 import functools
-import inspect
 import io
 import json
 import linecache
 import math
 import os
 import sys
+import sysconfig
 import time
 import traceback
-import types
 from typing import Any, Callable
 
 from _nnlib_bridge import post  # type: ignore[import-not-found]  # registered by worker.js
@@ -47,34 +46,30 @@ def _emit_figures() -> None:
     plt.close("all")
 
 
+_BACKEND_SOURCE = """\
+# matplotlib backend of the nnlib course's browser runtime: Agg rendering; show() sends the figures to the page.
+from matplotlib.backend_bases import _Backend
+from matplotlib.backends.backend_agg import _BackendAgg
+
+from _nnlib_runner import _emit_figures
+
+
+@_Backend.export
+class _BackendNnlib(_BackendAgg):
+    @classmethod
+    def show(cls, *args, **kwargs):
+        _emit_figures()
+"""
+
+
 def _install_matplotlib_backend() -> None:
-    """Build the module `_nnlib_mpl_backend`: Agg rendering whose show() sends the figures to the page."""
-    module = types.ModuleType("_nnlib_mpl_backend")
-    module.__dict__["emit"] = _emit_figures
-    sys.modules["_nnlib_mpl_backend"] = module  # before exec: _Backend.export sets attributes on sys.modules[name]
-    source = (
-        "from matplotlib.backend_bases import _Backend\n"
-        "from matplotlib.backends.backend_agg import _BackendAgg\n"
-        "@_Backend.export\n"
-        "class _BackendNnlib(_BackendAgg):\n"
-        "    @classmethod\n"
-        "    def show(cls, *args, **kwargs):\n"
-        "        emit()\n"
-    )
-    exec(compile(source, "_nnlib_mpl_backend", "exec"), module.__dict__)
+    """Write the module `_nnlib_mpl_backend` into site-packages (matplotlib imports it only when pyplot is used)."""
+    path = os.path.join(sysconfig.get_paths()["purelib"], "_nnlib_mpl_backend.py")
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(_BACKEND_SOURCE)
 
 
-class _LazyBackend(types.ModuleType):
-    """Placeholder module: the real backend imports matplotlib, so it is built when matplotlib first asks for it."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        _install_matplotlib_backend()
-        return getattr(sys.modules["_nnlib_mpl_backend"], name)
-
-
-sys.modules["_nnlib_mpl_backend"] = _LazyBackend("_nnlib_mpl_backend")
+_install_matplotlib_backend()
 
 
 def _finite(value: Any) -> Any:
@@ -111,30 +106,24 @@ def _install_trainer_progress() -> None:
         from nnlib import trainer as trainer_module
     except ImportError:  # an nnlib without a trainer: nothing to hook
         return
-    if hasattr(trainer_module, "set_default_callback"):
-        trainer_module.set_default_callback(ProgressReporter())
-        return
     trainer_class = getattr(trainer_module, "Trainer", None)
     if trainer_class is None or getattr(trainer_class, "_nnlib_browser_progress", False):
         return
     original_init: Callable[..., None] = trainer_class.__init__
-    signature = inspect.signature(original_init)
-    if "callback" not in signature.parameters:
-        return
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        bound = signature.bind(self, *args, **kwargs)
-        user_callback = bound.arguments.get("callback")
+        original_init(self, *args, **kwargs)
+        # The trainer calls self.callback (the cell's callback, its console display, or None): report first.
         reporter = ProgressReporter()
-        if user_callback is None:
-            bound.arguments["callback"] = reporter
+        inner = getattr(self, "callback", None)
+        if inner is None:
+            self.callback = reporter
         else:
-            def both(info: dict[str, Any]) -> None:
+            def both(info: dict[str, Any]) -> Any:
                 reporter(info)
-                user_callback(info)
+                return inner(info)
 
-            bound.arguments["callback"] = both
-        original_init(*bound.args, **bound.kwargs)
+            self.callback = both
 
     functools.update_wrapper(__init__, original_init)  # keeps the docstring and signature for help()
     trainer_class.__init__ = __init__

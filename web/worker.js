@@ -40,7 +40,7 @@ function status(phase, fraction) {
 function streamWriter(name) {
   const decoder = new TextDecoder();
   return {
-    isatty: true, // line-buffered like a terminal, so print() inside a long loop shows at once
+    isatty: false, // Pyodide keeps stdout line-buffered anyway; displays then print plain lines, not \r bars
     write(buffer) {
       const text = decoder.decode(buffer, { stream: true });
       if (text) post({ type: FROM_WORKER.STREAM, id: currentId, name, text });
