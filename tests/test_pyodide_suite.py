@@ -238,17 +238,20 @@ def test_nnlib_suite_passes_inside_pyodide(pyodide_mirror, wheel_server, tmp_pat
     print(f"timings: build {t_build:.1f} s, download {t_download:.1f} s, Pyodide run {t_run:.1f} s")
 
     tail = proc.stdout[-20000:]
-    assert result_file.exists(), f"the Pyodide runner stopped before pytest finished (exit {proc.returncode}):\n{tail}"
+    if not result_file.exists():
+        pytest.fail(f"the Pyodide runner stopped before pytest finished (exit {proc.returncode}):\n{tail}",
+                    pytrace=False)
     summary = json.loads(result_file.read_text())
     counts = summary["counts"]
-    failed = counts.get("failed", 0) + counts.get("error", 0)
-    assert proc.returncode == 0 and failed == 0, (
-        f"nnlib's tests fail inside Pyodide (pytest exit {summary['exitcode']}, {counts}):\n{tail}")
-
+    ran = sum(v for k, v in counts.items() if k != "deselected")
+    if proc.returncode != 0 or counts.get("failed", 0) or counts.get("error", 0):
+        pytest.fail(f"nnlib's tests fail inside Pyodide (pytest exit {summary['exitcode']}, {counts}):\n{tail}",
+                    pytrace=False)
     if not os.environ.get("NNLIB_PYODIDE_PYTEST_ARGS"):  # a -k/-x of one's own changes the count
         expected = _native_selection(ignore)
-        ran = sum(v for k, v in counts.items() if k != "deselected")
-        assert ran == expected, (f"Pyodide ran {ran} tests ({counts}) but a native collection with -m '{MARKER}' "
-                                 f"selects {expected}:\n{tail}")
-    assert counts.get("passed", 0) >= 0.9 * sum(v for k, v in counts.items() if k != "deselected"), (
-        f"too many tests skipped inside Pyodide ({counts}); a skip there hides a difference:\n{tail}")
+        if ran != expected:
+            pytest.fail(f"Pyodide ran {ran} tests ({counts}) but a native collection with -m '{MARKER}' selects "
+                        f"{expected}:\n{tail}", pytrace=False)
+    if counts.get("passed", 0) < 0.9 * ran:
+        pytest.fail(f"too many tests skipped inside Pyodide ({counts}); a skip there hides a difference:\n{tail}",
+                    pytrace=False)
