@@ -115,7 +115,6 @@ async function main() {
     packageCacheDir: opts.indexURL, // never fall back to caching from the CDN: everything is local
     stdout: out,
     stderr: (line) => process.stderr.write(line + "\n"),
-    env: { HOME: "/home/pyodide", PYTHONHASHSEED: "0" },
   });
   lap("runtime");
   out(`pyodide_tests: Pyodide ${pyodide.version} ready from ${opts.indexURL}`);

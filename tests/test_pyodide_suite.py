@@ -12,6 +12,8 @@ suite on whatever this machine has. This test makes any difference between the t
    file system, and pytest runs there with ``-m "not native_only"``;
 4. asserts zero failures and errors, and that Pyodide ran exactly the tests a native collection selects.
 
+Run it alone with ``NNLIB_PYODIDE_MIRROR=../shared/pyodide/0.27.7 ./scripts/test tests/test_pyodide_suite.py``
+(needs Node >= 18, ``npm ci`` done, and PyPI reachable for the test dependencies' wheels).
 Test modules marked native_only as a whole (module-level ``pytestmark``) are not even collected inside Pyodide, so
 they may import things Pyodide lacks (Playwright, ...). Extra pytest arguments for the inner run, for debugging:
 ``NNLIB_PYODIDE_PYTEST_ARGS="-k layers -x"``. On failure the inner pytest output is shown.
@@ -214,6 +216,14 @@ def test_nnlib_suite_passes_inside_pyodide(pyodide_mirror, wheel_server, tmp_pat
         else:
             urls.append(base_url + wheel.name)
     t_download = time.perf_counter() - t0 - t_build
+
+    # Load numpy only as nnlib's dependency from the lock (not by name), so a lock that forgets it fails here.
+    built_lock = json.loads((runtime / "pyodide-lock.json").read_text())["packages"]
+    todo = ["nnlib"]
+    while todo:
+        name = todo.pop()
+        packages.discard(name)
+        todo.extend(built_lock[name]["depends"])
 
     project = tmp_path / "project"
     shutil.copytree(TESTS, project / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
