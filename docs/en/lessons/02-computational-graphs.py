@@ -1,0 +1,288 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2. Computational graphs and backpropagation
+#
+# Training a network means nudging every weight in the direction that lowers the loss, so we need the derivative of
+# the loss with respect to every weight. Estimating each one numerically costs two evaluations of the whole network
+# *per weight*: far too slow once there are thousands of weights. **Backpropagation** gets all of them for roughly
+# the price of one extra pass through the network.
+#
+# The idea is easiest to see on a **computational graph**: each node does one small operation, values flow forward
+# along the edges, and derivatives flow backward. A node only needs to know its own *local* derivative; the chain rule
+# does the rest:
+#
+# $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}\,\frac{\partial z}{\partial x}
+# \quad\text{for a node } z = f(x).$$
+#
+# Each node receives $\partial L/\partial z$ from the node after it, multiplies by its local derivative and passes the
+# result on. We start with shopping, then build the layers of a real network the same way.
+
+# %%
+import numpy as np
+
+from nnlib import layers
+from nnlib.gradient import numerical_gradient, gradient_check
+from nnlib.nets import TwoLayerNet
+
+# %% [markdown]
+# ## A multiplication node
+#
+# You buy 2 apples at 100 each and pay 10% tax. The graph has two multiplication nodes:
+# $\text{apples} \times \text{count}$, then $\times\,\text{tax}$.
+#
+# For $z = x y$ the local derivatives are $\partial z/\partial x = y$ and $\partial z/\partial y = x$: going backward,
+# a multiplication node multiplies the incoming gradient by the *other* input. So it has to remember both inputs during
+# the forward pass. Here is that node as a class with `forward` and `backward`:
+
+# %%
+class MulLayer:
+    def __init__(self):
+        self.x = None
+        self.y = None
+
+    def forward(self, x, y):
+        self.x, self.y = x, y          # keep the inputs for the backward pass
+        return x * y
+
+    def backward(self, dout):
+        dx = dout * self.y             # swap: the gradient for x uses y
+        dy = dout * self.x
+        return dx, dy
+
+
+apple, apple_count, tax = 100, 2, 1.1
+
+mul_apple = MulLayer()
+mul_tax = MulLayer()
+
+apple_price = mul_apple.forward(apple, apple_count)
+price = mul_tax.forward(apple_price, tax)
+print("price:", price)
+
+# %% [markdown]
+# The total is 220; the trailing `...00003` is binary floating point, which cannot store 1.1 exactly. We round the
+# printed numbers from now on.
+#
+# Now the backward pass. We start from $\partial \text{price}/\partial \text{price} = 1$ and visit the nodes in the
+# reverse order:
+
+# %%
+dprice = 1
+dapple_price, dtax = mul_tax.backward(dprice)
+dapple, dapple_count = mul_apple.backward(dapple_price)
+
+print("d price / d apple      =", round(dapple, 6))
+print("d price / d apple_count =", round(dapple_count, 6))
+print("d price / d tax        =", round(dtax, 6))
+
+# %% [markdown]
+# Read them as sensitivities: if an apple costs 1 more, you pay 2.2 more (two apples, plus tax); one more apple adds
+# 110; and raising the tax rate by 1 (that is, by 100 percentage points) adds 200, the price before tax.
+#
+# ## An addition node, and apples with oranges
+#
+# For $z = x + y$ both local derivatives are $1$: an addition node passes the gradient through unchanged to both
+# inputs. Add 3 oranges at 150 each to the basket:
+#
+# $$\text{price} = (100 \times 2 + 150 \times 3) \times 1.1 = 715.$$
+
+# %%
+class AddLayer:
+    def forward(self, x, y):
+        return x + y
+
+    def backward(self, dout):
+        return dout, dout               # the gradient reaches both inputs unchanged
+
+
+orange, orange_count = 150, 3
+
+mul_apple, mul_orange, add_fruit, mul_tax = MulLayer(), MulLayer(), AddLayer(), MulLayer()
+
+# forward: in the order of the graph
+apple_price = mul_apple.forward(apple, apple_count)
+orange_price = mul_orange.forward(orange, orange_count)
+fruit_price = add_fruit.forward(apple_price, orange_price)
+price = mul_tax.forward(fruit_price, tax)
+
+# backward: in the opposite order
+dfruit_price, dtax = mul_tax.backward(1)
+dapple_price, dorange_price = add_fruit.backward(dfruit_price)
+dorange, dorange_count = mul_orange.backward(dorange_price)
+dapple, dapple_count = mul_apple.backward(dapple_price)
+
+print("price:", round(price, 6))
+print("apple:", round(dapple, 6), " apple_count:", round(dapple_count, 6))
+print("orange:", round(dorange, 6), " orange_count:", round(dorange_count, 6))
+print("tax:", round(dtax, 6))
+
+# %% [markdown]
+# 715 to pay; the gradients are 2.2 per apple price unit, 110 per apple, 3.3 per orange price unit, 165 per orange and
+# 650 for the tax rate (the price before tax). Each number came from purely local rules.
+#
+# The same two layers are in nnlib as [`nnlib.layers.MulLayer`](../../reference/layers/#nnlib.layers.MulLayer) and
+# [`nnlib.layers.AddLayer`](../../reference/layers/#nnlib.layers.AddLayer). nnlib's version refuses to run `backward`
+# before `forward`, since there would be no stored inputs to use. The next cell shows that error on purpose.
+
+# %% tags=["raises-exception"]
+fresh = layers.MulLayer()
+fresh.backward(1.0)       # no forward pass yet: nothing to multiply by
+
+# %% [markdown]
+# ## Activation layers
+#
+# **ReLU.** $y = \max(0, x)$ has derivative $1$ where $x > 0$ and $0$ elsewhere. The layer remembers *where* the input
+# was positive (a boolean mask) and lets the gradient through only there.
+#
+# **Sigmoid.** $y = \sigma(x)$ has derivative $y(1-y)$ (lesson 1), so the layer only needs to keep its *output*:
+#
+# $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, y\,(1 - y).$$
+#
+# Both are in nnlib: [`Relu`](../../reference/layers/#nnlib.layers.Relu) and
+# [`Sigmoid`](../../reference/layers/#nnlib.layers.Sigmoid).
+
+# %%
+x = np.array([[1.0, -0.5], [-2.0, 3.0]])
+
+relu = layers.Relu()
+print(relu.forward(x))
+print(relu.backward(np.ones_like(x)))      # 1 where x was positive, 0 elsewhere
+
+sigmoid = layers.Sigmoid()
+y = sigmoid.forward(x)
+print(np.round(sigmoid.backward(np.ones_like(x)), 4))
+print(np.round(y * (1 - y), 4))            # the same numbers
+
+# %% [markdown]
+# ## The Affine layer
+#
+# A fully connected layer computes $Y = XW + \mathbf{b}$ for a batch $X$ of shape $(N, D)$, weights $W$ of shape
+# $(D, M)$ and a bias $\mathbf{b}$ of shape $(M,)$ added to every row. Given $\partial L/\partial Y$ of shape $(N, M)$,
+# the chain rule in matrix form gives
+#
+# $$\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^\top, \qquad
+# \frac{\partial L}{\partial W} = X^\top \frac{\partial L}{\partial Y}, \qquad
+# \frac{\partial L}{\partial \mathbf{b}} = \sum_{n=1}^{N} \left(\frac{\partial L}{\partial Y}\right)_{n,:}.$$
+#
+# A quick way to remember them: each gradient has the shape of the thing it is the gradient of, and there is only one
+# way to multiply the available matrices to get that shape. The bias was copied to all $N$ rows in the forward pass,
+# so in the backward pass its gradient is the sum over the rows.
+# See [`nnlib.layers.Affine`](../../reference/layers/#nnlib.layers.Affine).
+
+# %%
+rng = np.random.default_rng(0)
+W = rng.normal(size=(3, 2))
+b = np.array([0.5, -0.5])
+affine = layers.Affine(W, b)
+
+X = rng.normal(size=(4, 3))              # a batch of 4 samples with 3 features
+Y = affine.forward(X)
+dY = np.ones_like(Y)
+dX = affine.backward(dY)
+
+print("Y shape", Y.shape, " dX shape", dX.shape, " dW shape", affine.dW.shape, " db", affine.db)
+print(np.allclose(dX, dY @ W.T), np.allclose(affine.dW, X.T @ dY))
+
+# %% [markdown]
+# ## Softmax with cross-entropy loss
+#
+# The output layer of a classifier applies softmax to the scores $\mathbf{a}$ and measures the cross-entropy
+# against the one-hot label $\mathbf{t}$:
+#
+# $$y_k = \frac{e^{a_k}}{\sum_i e^{a_i}}, \qquad L = -\sum_k t_k \log y_k .$$
+#
+# Taken separately, the two have messy derivatives. Together they simplify to something remarkably clean:
+#
+# $$\frac{\partial L}{\partial a_k} = y_k - t_k .$$
+#
+# (Write $L = -a_c + \log\sum_i e^{a_i}$ for the true class $c$ and differentiate.) The gradient is the prediction
+# minus the truth; over a batch of $N$ samples the loss is averaged, so the gradient is divided by $N$.
+# [`SoftmaxWithLoss`](../../reference/layers/#nnlib.layers.SoftmaxWithLoss) accepts one-hot targets or integer labels.
+
+# %%
+scores = np.array([[2.0, 1.0, 0.1],
+                   [0.5, 2.5, 0.3]])
+labels = np.array([0, 1])
+
+loss_layer = layers.SoftmaxWithLoss()
+loss = loss_layer.forward(scores, labels)
+grad = loss_layer.backward()
+
+print("loss:", round(loss, 4))
+print("softmax:\n", np.round(loss_layer.y, 4))
+print("gradient = (softmax - one_hot) / N:\n", np.round(grad, 4))
+
+# %% [markdown]
+# ## A two-layer network, and checking its gradients
+#
+# Chain the layers: Affine → ReLU → Affine → SoftmaxWithLoss. The forward pass goes through the list, the backward pass
+# through the same list reversed. After `backward`, each Affine layer holds the gradients of its parameters.
+
+# %%
+rng = np.random.default_rng(1)
+W1, b1 = rng.normal(scale=0.5, size=(4, 5)), np.zeros(5)
+W2, b2 = rng.normal(scale=0.5, size=(5, 3)), np.zeros(3)
+net = [layers.Affine(W1, b1), layers.Relu(), layers.Affine(W2, b2)]
+last = layers.SoftmaxWithLoss()
+
+x = rng.normal(size=(6, 4))               # 6 samples, 4 features
+t = rng.integers(0, 3, size=6)            # 6 labels among 3 classes
+
+
+def loss_of_net():
+    h = x
+    for layer in net:
+        h = layer.forward(h)
+    return last.forward(h, t)
+
+
+print("loss:", round(loss_of_net(), 6))
+dout = last.backward()
+for layer in reversed(net):
+    dout = layer.backward(dout)
+backprop_dW1 = net[0].dW.copy()
+
+# %% [markdown]
+# How do we know the backward pass is right? Compare it with the slow but dependable numerical gradient
+# ([`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) nudges each weight by
+# $\pm h$ in place). A relative error around $10^{-7}$ or below means they agree; a bug typically shows up as an error
+# near $1$.
+
+# %%
+numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)
+
+rel_err = np.max(np.abs(backprop_dW1 - numeric_dW1) / np.maximum(1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)))
+print("largest relative error on W1:", rel_err)
+print("agree:", rel_err < 1e-6)
+
+# %% [markdown]
+# nnlib packages this network as [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet) and the
+# comparison for every parameter as [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check):
+
+# %%
+net2 = TwoLayerNet(input_size=4, hidden_size=5, output_size=3, weight_init_std=0.5, seed=2)
+print(gradient_check(net2, x, t))
+
+# %% [markdown]
+# ## What to remember
+#
+# * A computational graph splits a calculation into nodes with simple local derivatives; backpropagation multiplies
+#   them together from the output back to the inputs.
+# * Each layer keeps what its backward pass needs: the inputs (multiplication, Affine), a mask (ReLU) or its output
+#   (sigmoid, softmax).
+# * Affine: $\partial L/\partial X = \partial L/\partial Y\, W^\top$, $\partial L/\partial W = X^\top \partial L/\partial Y$;
+#   softmax with cross-entropy: $\mathbf{y} - \mathbf{t}$.
+# * Always check a new backward pass against numerical gradients.
+#
+# In [lesson 3](../03-digits-network/) we use all of this to train a network that reads handwritten digits.

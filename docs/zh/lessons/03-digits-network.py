@@ -1,0 +1,268 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3. 亲手搭建识别数字的网络
+#
+# 现在让第 1、2 课的知识派上用场。我们只用 NumPy 搭一个两层网络，亲手推导它的反向传播，用数值方法检查，
+# 然后训练它识别手写数字。最后再用 nnlib 现成的组件，三行代码完成同样的事。
+#
+# 数据是 scikit-learn 自带的 1,797 张小图片（来自 UCI 的“手写数字光学识别”数据集）：$8 \times 8$ 像素，17 级灰度。
+# 它们小到一秒内就能训练完，在浏览器里也一样。nnlib 内置了这份数据，所以
+# [`nnlib.datasets.load_digits`](../../reference/datasets/#nnlib.datasets.load_digits) 不需要下载：
+# 它返回一个固定的、按类别分层的划分，像素值缩放到 $[0, 1]$。
+
+# %%
+import time
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+from nnlib.datasets import load_digits
+from nnlib.functions import sigmoid, softmax, cross_entropy_error
+from nnlib.gradient import numerical_gradient
+from nnlib.util import one_hot
+
+(x_train, t_train), (x_test, t_test) = load_digits()
+print("训练图片：", x_train.shape, x_train.dtype, " 标签：", t_train.shape, t_train.dtype)
+print("测试图片：", x_test.shape)
+print("像素取值范围：", x_train.min(), "到", x_train.max())
+print("训练集中每个类别的图片数：", np.bincount(t_train))
+
+# %% [markdown]
+# `x_train` 的每一行是一张图片，64 个像素排成一行。把它们变回 $8 \times 8$，就是下面的样子：
+
+# %%
+fig, axes = plt.subplots(2, 8, figsize=(8, 2.4))
+for ax, image, label in zip(axes.flat, x_train, t_train):
+    ax.imshow(image.reshape(8, 8), cmap="gray_r")
+    ax.set_title(str(label))
+    ax.axis("off")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# 网络输出十个概率，每个数字一个，所以要把标签写成 **one-hot** 形式来比较：标签 $3$ 变成 $(0,0,0,1,0,0,0,0,0,0)$。
+# [`nnlib.util.one_hot`](../../reference/util/#nnlib.util.one_hot) 完成这个转换。
+
+# %%
+T_train = one_hot(t_train, 10)
+print(t_train[:3])
+print(T_train[:3])
+
+# %% [markdown]
+# ## 网络结构
+#
+# 输入 $\mathbf{x}$（64 个像素）→ 由 30 个 sigmoid 单元组成的隐藏层 → 输出 10 个得分的输出层 → softmax。
+# 对一个由 $N$ 张图片组成的批次 $X$（每行一张）：
+#
+# $$H = \sigma(X W_1 + \mathbf{b}_1), \qquad Y = \operatorname{softmax}(H W_2 + \mathbf{b}_2), \qquad
+# L = -\frac{1}{N} \sum_{n=1}^{N} \sum_{k=1}^{10} T_{nk} \log Y_{nk}.$$
+#
+# 形状：$W_1$ 是 $64 \times 30$，$\mathbf{b}_1$ 有 30 个元素，$W_2$ 是 $30 \times 10$，$\mathbf{b}_2$ 有 10 个元素，
+# 一共 $64 \cdot 30 + 30 + 30 \cdot 10 + 10 = 2260$ 个要学习的数。我们从较小的随机权重出发：
+# 如果权重全都相同，每个隐藏单元就会算出同样的东西、得到同样的更新，永远如此。
+
+# %%
+def init_params(rng, n_in=64, n_hidden=30, n_out=10):
+    return {
+        "W1": rng.normal(0.0, 0.1, size=(n_in, n_hidden)),
+        "b1": np.zeros(n_hidden),
+        "W2": rng.normal(0.0, 0.1, size=(n_hidden, n_out)),
+        "b2": np.zeros(n_out),
+    }
+
+
+def forward(params, X):
+    H = sigmoid(X @ params["W1"] + params["b1"])      # 隐藏层的激活值，(N, 30)
+    Y = softmax(H @ params["W2"] + params["b2"])      # 各类别的概率，(N, 10)
+    return H, Y
+
+
+params = init_params(np.random.default_rng(0))
+_, Y = forward(params, x_train[:3])
+print(np.round(Y, 3))          # 未训练：每个类别都接近 0.1
+print("损失：", cross_entropy_error(Y, T_train[:3]), " （log 10 =", np.log(10), "）")
+
+# %% [markdown]
+# 未经训练的网络对什么都拿不准：每个类别约 $0.1$，所以损失接近 $\log 10 \approx 2.30$。
+#
+# ## 亲手推导反向传播
+#
+# 第 2 课已经给出了每一块。softmax 加交叉熵向后传出 $(Y - T)/N$；输出层的 Affine 把它变成 $W_2$、$\mathbf{b}_2$ 和 $H$
+# 的梯度；sigmoid 逐元素（$\odot$）乘上 $H(1-H)$；第一个 Affine 层给出 $W_1$ 和 $\mathbf{b}_1$ 的梯度：
+#
+# $$\Delta_2 = \frac{Y - T}{N}, \qquad \frac{\partial L}{\partial W_2} = H^\top \Delta_2, \qquad
+# \frac{\partial L}{\partial \mathbf{b}_2} = \sum_n (\Delta_2)_{n,:},$$
+#
+# $$\Delta_1 = \bigl(\Delta_2 W_2^\top\bigr) \odot H \odot (1 - H), \qquad
+# \frac{\partial L}{\partial W_1} = X^\top \Delta_1, \qquad \frac{\partial L}{\partial \mathbf{b}_1} = \sum_n (\Delta_1)_{n,:}.$$
+
+# %%
+def backward(params, X, T):
+    H, Y = forward(params, X)
+    n = X.shape[0]
+    delta2 = (Y - T) / n                                  # (N, 10)
+    delta1 = (delta2 @ params["W2"].T) * H * (1 - H)      # (N, 30)
+    return {
+        "W1": X.T @ delta1, "b1": delta1.sum(axis=0),
+        "W2": H.T @ delta2, "b2": delta2.sum(axis=0),
+    }
+
+
+def loss(params, X, T):
+    return cross_entropy_error(forward(params, X)[1], T)
+
+# %% [markdown]
+# 在信任它之前，先在几张图片上和数值梯度比一比（第 2 课）。数据是 float32，检查时要转换成 float64：
+# 步长 $h = 10^{-5}$ 在 float32 的舍入误差里会被淹没。
+
+# %%
+X_small = x_train[:5].astype(np.float64)
+T_small = T_train[:5].astype(np.float64)
+grads = backward(params, X_small, T_small)
+for name in ["W1", "b1", "W2", "b2"]:
+    numeric = numerical_gradient(lambda _: loss(params, X_small, T_small), params[name])
+    err = np.max(np.abs(grads[name] - numeric) / np.maximum(1e-8, np.abs(grads[name]) + np.abs(numeric)))
+    print(name, "相对误差", f"{err:.1e}")
+
+# %% [markdown]
+# ## 一次学一张图片
+#
+# 本课依据的原始 notebook 用的是经典做法：给网络看一张图片，算出它的梯度，让每个权重沿梯度反方向走一小步，
+# 再看下一张。这就是批大小为一的*随机梯度下降*：
+#
+# $$W \leftarrow W - \eta\, \frac{\partial L}{\partial W}, \qquad \eta = \text{学习率}.$$
+#
+# 把训练集完整过一遍（一个 **epoch**）：
+
+# %%
+def accuracy(params, X, t):
+    return float(np.mean(forward(params, X)[1].argmax(axis=1) == t))
+
+
+rng = np.random.default_rng(1)
+params = init_params(rng)
+start = time.perf_counter()
+for i in rng.permutation(len(x_train)):
+    grads = backward(params, x_train[i:i + 1], T_train[i:i + 1])
+    for name in params:
+        params[name] -= 0.1 * grads[name]
+seconds = time.perf_counter() - start
+print(f"一个 epoch，每步一张图片：{seconds:.3f} 秒，测试准确率 {accuracy(params, x_test, t_test):.3f}")
+
+# %% [markdown]
+# 已经能用了。但每一步做的都是很小的矩阵乘法，时间大多花在 Python 自身的开销上，而不是算术上；
+# 而且单张图片给出的梯度估计噪声很大。
+#
+# ## 小批量：向量化的版本
+#
+# 换个做法：打乱训练集，切成每批 32 张图片的**小批量**（mini-batch），每批走一步。上面的公式本来就能一次处理 $N$ 行，
+# 所以代码几乎不用改；每一步变成了真正的矩阵乘法（NumPy 擅长的事），梯度也是 32 张图片的平均（噪声更小，
+# 所以可以放心用更大的学习率）。
+
+# %%
+def train(params, epochs=20, batch_size=32, lr=1.0, seed=2):
+    rng = np.random.default_rng(seed)
+    history = []
+    for epoch in range(epochs):
+        order = rng.permutation(len(x_train))
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            grads = backward(params, x_train[batch], T_train[batch])
+            for name in params:
+                params[name] -= lr * grads[name]
+        history.append((loss(params, x_train, T_train), accuracy(params, x_train, t_train), accuracy(params, x_test, t_test)))
+    return history
+
+
+params = init_params(np.random.default_rng(1))
+start = time.perf_counter()
+history = train(params)
+seconds = time.perf_counter() - start
+train_loss, train_acc, test_acc = zip(*history)
+print(f"20 个 epoch 用时 {seconds:.2f} 秒（每个 epoch {seconds / 20 * 1000:.1f} 毫秒）")
+print(f"最终损失 {train_loss[-1]:.3f}，训练准确率 {train_acc[-1]:.3f}，测试准确率 {test_acc[-1]:.3f}")
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3))
+ax1.plot(range(1, 21), train_loss, marker="o")
+ax1.set_xlabel("epoch")
+ax1.set_ylabel("training loss")
+ax1.grid(alpha=0.3)
+ax2.plot(range(1, 21), train_acc, marker="o", label="train")
+ax2.plot(range(1, 21), test_acc, marker="s", label="test")
+ax2.set_xlabel("epoch")
+ax2.set_ylabel("accuracy")
+ax2.legend()
+ax2.grid(alpha=0.3)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# （图中 training loss 为训练损失，accuracy 为准确率，train / test 分别是训练集和测试集。）
+# 真正重要的是测试准确率：它是在网络从未训练过的图片上测得的，说明网络的*泛化*能力。训练准确率通常会略高一些。
+#
+# ## 用 nnlib 做同样的事
+#
+# 我们亲手写的东西，nnlib 里都有：
+# [`TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet) 把 Affine → ReLU → Affine → SoftmaxWithLoss 串起来
+# （隐藏层用 ReLU 代替我们的 sigmoid），并用反向传播计算梯度；
+# [`Trainer`](../../reference/trainer/#nnlib.trainer.Trainer) 负责小批量训练循环，记录损失和准确率，
+# 并在每次迭代和每个 epoch 之后把进度报告给 `callback`。在浏览器里，页面还会根据这些报告画出实时的进度条。
+
+# %%
+from nnlib.nets import TwoLayerNet
+from nnlib.trainer import Trainer
+
+
+def report(info):
+    if info["event"] == "epoch" and info["epoch"] % 5 == 0:
+        print(f"第 {info['epoch']:2d}/{info['epochs']} 个 epoch  损失 {info['loss']:.3f}  "
+              f"训练 {info['train_acc']:.3f}  测试 {info['test_acc']:.3f}")
+
+
+net = TwoLayerNet(input_size=64, hidden_size=30, output_size=10, weight_init_std="he", seed=0)
+trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=20, mini_batch_size=32,
+                  optimizer="sgd", optimizer_param={"lr": 0.5}, seed=0, callback=report)
+test_accuracy = trainer.train()
+print(f"测试准确率：{test_accuracy:.1%}，用时 {trainer.elapsed:.2f} 秒")
+
+# %% [markdown]
+# 最后看看：它认错了哪些数字？往往人看了也会犹豫。
+
+# %%
+predicted = net.predict(x_test).argmax(axis=1)
+wrong = np.flatnonzero(predicted != t_test)
+print(len(wrong), "/", len(t_test), "张测试图片分类错误")
+
+fig, axes = plt.subplots(1, 8, figsize=(8, 1.6))
+for ax, i in zip(axes, wrong[:8]):
+    ax.imshow(x_test[i].reshape(8, 8), cmap="gray_r")
+    ax.set_title(f"{t_test[i]}→{predicted[i]}")
+    ax.axis("off")
+for ax in axes[len(wrong):]:
+    ax.axis("off")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# 每张图的标题是“*真实标签 → 预测结果*”。
+#
+# ## 小结
+#
+# * 两层网络就是两个 Affine 映射，中间夹一个激活函数，最后接 softmax；它的反向传播就是把第 2 课各层的规则串起来。
+# * 亲手写的反向传播要用数值梯度检查，并且用 float64。
+# * 逐个样本更新可行，但时间都耗在 Python 上；小批量把计算变成矩阵乘法，梯度估计也更平稳。
+# * 评价一个网络，要看它在没训练过的数据上的准确率。
+#
+# 动手试试：修改上面单元中的 `hidden_size`、学习率或 epoch 数，再运行一遍。
