@@ -10,7 +10,8 @@ from npm), the nnlib wheel (site_hooks/nnlib_site.py: ensure_wheel), then both `
 side (2 processes: the lessons are executed at build time, so the builds are CPU bound). Any warning fails.
 Environment variables such as NNLIB_PYODIDE_MIRROR pass through to the builds (the runtime hook reads it).
 
-Usage: ``python scripts/build_site.py [--lang en|zh ...] [--serial]`` (normally through ``scripts/build_site``).
+Usage: ``python scripts/build_site.py [--lang en|zh ...] [--serial] [--out DIR]`` (normally through
+``scripts/build_site``). Tests import :func:`build_site` to build into a temporary folder.
 """
 
 from __future__ import annotations
@@ -121,12 +122,13 @@ def _pump(proc: subprocess.Popen, prefix: str, sink: list[str]) -> None:
         sys.stdout.flush()
 
 
-def build_languages(langs: list[str], serial: bool = False) -> None:
+def build_languages(langs: list[str], out: Path = SITE, serial: bool = False) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     procs: list[tuple[str, subprocess.Popen, threading.Thread, list[str]]] = []
     failed: list[str] = []
     for lang in langs:
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(CONFIGS[lang])]
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(CONFIGS[lang]),
+               "--site-dir", str(out / lang)]
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines: list[str] = []
         thread = threading.Thread(target=_pump, args=(proc, lang, lines), daemon=True)
@@ -144,29 +146,35 @@ def build_languages(langs: list[str], serial: bool = False) -> None:
         raise SystemExit(f"error: the {', '.join(failed)} build failed (see the lines prefixed with the language)")
 
 
-def write_root() -> None:
-    (SITE / "index.html").write_text(INDEX_HTML, encoding="utf-8")
-    (SITE / "404.html").write_text(NOT_FOUND_HTML, encoding="utf-8")
-    (SITE / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve folders as they are
+def write_root(out: Path = SITE) -> None:
+    (out / "index.html").write_text(INDEX_HTML, encoding="utf-8")
+    (out / "404.html").write_text(NOT_FOUND_HTML, encoding="utf-8")
+    (out / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve folders as they are
+
+
+def build_site(out: Path = SITE, langs: list[str] | None = None, serial: bool = False) -> None:
+    """Build the given languages (default: all) into ``out/<lang>/`` plus the root files; raise SystemExit on failure."""
+    ensure_node_modules()
+    sys.path.insert(0, str(ROOT / "site_hooks"))
+    from nnlib_site import ensure_wheel  # the hook module: same wheel, same staleness rule
+
+    print(f"wheel: {ensure_wheel().relative_to(ROOT)}", flush=True)
+    out.mkdir(parents=True, exist_ok=True)
+    build_languages(langs or list(CONFIGS), out, serial=serial)
+    write_root(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the bilingual nnlib site into site/.")
     parser.add_argument("--lang", action="append", choices=sorted(CONFIGS), help="build only this language (repeatable)")
     parser.add_argument("--serial", action="store_true", help="build the languages one after the other")
+    parser.add_argument("--out", type=Path, default=SITE, help="output folder (default: site/)")
     args = parser.parse_args(argv)
     langs = args.lang or list(CONFIGS)
     start = time.monotonic()
-    ensure_node_modules()
-    sys.path.insert(0, str(ROOT / "site_hooks"))
-    from nnlib_site import ensure_wheel  # the hook module: same wheel, same staleness rule
-
-    print(f"wheel: {ensure_wheel().relative_to(ROOT)}", flush=True)
-    SITE.mkdir(exist_ok=True)
-    build_languages(langs, serial=args.serial)
-    write_root()
-    print(f"Built {', '.join(f'site/{lang}/' for lang in langs)} and the site root in {time.monotonic() - start:.1f} s",
-          flush=True)
+    build_site(args.out.resolve(), langs, serial=args.serial)
+    print(f"Built {', '.join(f'{args.out}/{lang}/' for lang in langs)} and the site root in "
+          f"{time.monotonic() - start:.1f} s", flush=True)
     return 0
 
 
