@@ -16,7 +16,7 @@
         { left: "$", right: "$", display: false },
       ],
       ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"],
-      ignoredClasses: ["jp-OutputArea", "jp-InputArea", "highlight", "cm-editor"],
+      ignoredClasses: ["jp-OutputArea", "highlight", "cm-editor"],
       throwOnError: false,
     });
   }

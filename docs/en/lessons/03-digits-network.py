@@ -67,8 +67,11 @@ print(T_train[:3])
 # Input $\mathbf{x}$ (64 pixels) → hidden layer of 30 sigmoid units → output layer of 10 scores → softmax. For a batch
 # $X$ of $N$ images (one per row):
 #
-# $$H = \sigma(X W_1 + \mathbf{b}_1), \qquad Y = \operatorname{softmax}(H W_2 + \mathbf{b}_2), \qquad
-# L = -\frac{1}{N} \sum_{n=1}^{N} \sum_{k=1}^{10} T_{nk} \log Y_{nk}.$$
+# $$H = \sigma(X W_1 + \mathbf{b}_1), \qquad Y = \operatorname{softmax}(H W_2 + \mathbf{b}_2),$$
+#
+# and the loss, the cross-entropy against the one-hot targets $T$ averaged over the batch, is
+#
+# $$L = -\frac{1}{N} \sum_{n=1}^{N} \sum_{k=1}^{10} T_{nk} \log Y_{nk}.$$
 #
 # Shapes: $W_1$ is $64 \times 30$, $\mathbf{b}_1$ has 30 entries, $W_2$ is $30 \times 10$ and $\mathbf{b}_2$ has 10.
 # That is $64 \cdot 30 + 30 + 30 \cdot 10 + 10 = 2260$ numbers to learn. We start from small random weights: if they

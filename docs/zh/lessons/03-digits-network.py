@@ -65,8 +65,11 @@ print(T_train[:3])
 # 输入 $\mathbf{x}$（64 个像素）→ 由 30 个 sigmoid 单元组成的隐藏层 → 输出 10 个得分的输出层 → softmax。
 # 对一个由 $N$ 张图片组成的批次 $X$（每行一张）：
 #
-# $$H = \sigma(X W_1 + \mathbf{b}_1), \qquad Y = \operatorname{softmax}(H W_2 + \mathbf{b}_2), \qquad
-# L = -\frac{1}{N} \sum_{n=1}^{N} \sum_{k=1}^{10} T_{nk} \log Y_{nk}.$$
+# $$H = \sigma(X W_1 + \mathbf{b}_1), \qquad Y = \operatorname{softmax}(H W_2 + \mathbf{b}_2),$$
+#
+# 损失函数是与 one-hot 目标 $T$ 之间的交叉熵，在批次上取平均：
+#
+# $$L = -\frac{1}{N} \sum_{n=1}^{N} \sum_{k=1}^{10} T_{nk} \log Y_{nk}.$$
 #
 # 形状：$W_1$ 是 $64 \times 30$，$\mathbf{b}_1$ 有 30 个元素，$W_2$ 是 $30 \times 10$，$\mathbf{b}_2$ 有 10 个元素，
 # 一共 $64 \cdot 30 + 30 + 30 \cdot 10 + 10 = 2260$ 个要学习的数。我们从较小的随机权重出发：
