@@ -31,6 +31,7 @@ import argparse
 import fcntl
 import glob
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -89,6 +90,18 @@ def _copy_sources(dest: Path) -> None:
             shutil.copy2(src, dest / item)
 
 
+def _isolation_flags() -> list[str]:
+    """``--no-build-isolation`` when this interpreter already has a setuptools that builds wheels by itself
+    (>= 70.1, bdist_wheel built in): saves pip from installing one into a throw-away environment (seconds, and
+    network). Otherwise pip's default isolated build, which fetches setuptools as pyproject.toml asks."""
+    try:
+        version = importlib.metadata.version("setuptools")
+        major, minor = (int(part) for part in version.split(".")[:2])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return []
+    return ["--no-build-isolation"] if (major, minor) >= (70, 1) else []
+
+
 def _check_wheel_contents(wheel: Path) -> None:
     """Fail unless the wheel holds every module of nnlib/ and every file of nnlib/data/ (package-data is easy to
     get wrong: a glob that misses a subfolder would ship a library that fails only when a reader loads data)."""
@@ -105,6 +118,24 @@ def _check_wheel_contents(wheel: Path) -> None:
     if missing:
         raise BuildError(f"{wheel.name} lacks {len(missing)} file(s) of the source tree: {', '.join(missing[:10])}"
                          " (check [tool.setuptools] packages/package-data in pyproject.toml)")
+
+
+def _entry_point_problems(wheel: Path) -> list[str]:
+    """Console scripts whose module is not in the wheel (``nnlib = nnlib.cli:main`` without nnlib/cli.py)."""
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        eps = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        text = zf.read(eps[0]).decode() if eps else ""
+    problems = []
+    for line in text.splitlines():
+        if "=" not in line or line.lstrip().startswith(("[", "#")):
+            continue
+        script, target = (part.strip() for part in line.split("=", 1))
+        module = target.split(":")[0].strip()
+        path = module.replace(".", "/")
+        if f"{path}.py" not in names and f"{path}/__init__.py" not in names:
+            problems.append(f"console script {script!r} points at {module}, which is not in the wheel")
+    return problems
 
 
 def _find_python312() -> Path | None:
@@ -218,6 +249,8 @@ def build_wheel(out_dir: Path | str = ROOT / "dist", lock: Path | str | None = N
     failure (the pure wheel is used and ``compile_note`` says why).
     """
     t0 = time.perf_counter()
+    if lock is not None and not Path(lock).is_file():  # fail before the slow part
+        raise BuildError(f"--lock {lock}: no such file (expected a pyodide-lock.json)")
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("nnlib-*.whl"):
@@ -227,8 +260,8 @@ def build_wheel(out_dir: Path | str = ROOT / "dist", lock: Path | str | None = N
         src.mkdir()
         _copy_sources(src)
         # An absolute path: a bare name would make pip look the project up on PyPI.
-        _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheelhouse),
-              str(src)], "pip wheel")
+        _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *_isolation_flags(),
+              "--wheel-dir", str(wheelhouse), str(src)], "pip wheel")
         built = list(wheelhouse.glob("nnlib-*-py3-none-any.whl"))
         if len(built) != 1:
             raise BuildError(f"pip wheel produced {[p.name for p in wheelhouse.iterdir()]}, "
@@ -237,6 +270,8 @@ def build_wheel(out_dir: Path | str = ROOT / "dist", lock: Path | str | None = N
         shutil.move(str(built[0]), wheel)
     _check_wheel_contents(wheel)
     log(f"built {_show(wheel)} ({wheel.stat().st_size / 1024:.0f} KiB, pure Python)")
+    for problem in _entry_point_problems(wheel):  # a warning: the library itself still imports and works
+        log(f"warning: {problem}")
 
     compiled, note = None, "skipped (--no-compile)"
     if compile:
