@@ -51,6 +51,7 @@ __all__ = [
     "train_validation_split",
     "max_normalize",
     "standardize",
+    "random_shift",
     "mnist_cache_dir",
     "mnist_mirrors",
     "MNIST_MIRRORS",
@@ -214,6 +215,45 @@ def standardize(x: np.ndarray, reference: np.ndarray | None = None, eps: float =
     if x.ndim != 2 or ref.ndim != 2 or ref.shape[1] != x.shape[1]:
         raise ValueError(f"standardize expects (N, D) arrays with the same D, got {x.shape} and reference {ref.shape}")
     return (x - ref.mean(axis=0)) / (ref.std(axis=0) + np.float32(eps))
+
+
+def random_shift(
+    x: np.ndarray, max_shift: int = 2, rng: np.random.Generator | int | None = None, image_shape: tuple[int, int] | None = None
+) -> np.ndarray:
+    """Move each image by a random whole number of pixels, up to ``max_shift`` in each direction, filling with zeros.
+
+    A cheap data augmentation for digits: the network sees slightly displaced copies and generalises better. ``x``
+    holds images ``(N, H, W)`` or ``(N, C, H, W)``, or flattened ``(N, H*W)`` (square images unless ``image_shape`` is
+    given); the result has the shape and dtype of ``x``. Shifts ``(dy, dx)`` are drawn uniformly from
+    ``[-max_shift, max_shift]`` per image with ``rng``.
+    """
+    x = np.asarray(x)
+    if not isinstance(max_shift, (int, np.integer)) or max_shift < 0:
+        raise ValueError(f"random_shift: max_shift must be an integer >= 0, got {max_shift!r}")
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    if x.ndim == 2:
+        side = int(round(np.sqrt(x.shape[1])))
+        h, w = image_shape or (side, side)
+        if h * w != x.shape[1]:
+            raise ValueError(f"random_shift: cannot view {x.shape[1]} values per row as images; pass image_shape")
+        imgs = x.reshape(len(x), 1, h, w)
+    elif x.ndim in (3, 4):
+        imgs = x.reshape(len(x), -1, *x.shape[-2:])
+    else:
+        raise ValueError(f"random_shift expects (N, H*W), (N, H, W) or (N, C, H, W) images, got shape {x.shape}")
+    if max_shift == 0 or len(x) == 0:
+        return x.copy()
+    n, _, h, w = imgs.shape
+    s = max_shift
+    padded = np.pad(imgs, ((0, 0), (0, 0), (s, s), (s, s)))
+    dy = rng.integers(-s, s + 1, size=n)
+    dx = rng.integers(-s, s + 1, size=n)
+    # Output pixel (i, j) of image k comes from (i - dy, j - dx) of the original, i.e. (i - dy + s, j - dx + s) padded.
+    rows = np.arange(h)[None, :] + s - dy[:, None]  # (N, H)
+    cols = np.arange(w)[None, :] + s - dx[:, None]  # (N, W)
+    out = padded[np.arange(n)[:, None, None, None], np.arange(imgs.shape[1])[None, :, None, None],
+                 rows[:, None, :, None], cols[:, None, None, :]]  # fmt: skip
+    return out.reshape(x.shape)
 
 
 # --------------------------------------------------------------------------------------------------- small sets

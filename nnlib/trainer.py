@@ -165,6 +165,8 @@ class Trainer:
         callback: called with a progress dict (see the module docstring) at start, after every iteration, after every
             epoch and at the end. It replaces the console display. It may call :meth:`stop` to end training early.
         verbose: without a callback, report through :class:`ConsoleProgress` on stderr.
+        augment: ``f(x_batch, rng) -> x_batch`` applied to every training mini-batch, e.g.
+            ``nnlib.datasets.random_shift`` (data augmentation; evaluation uses the data as they are).
 
     Recorded: ``train_loss_list`` (per iteration), ``train_acc_list``, ``test_acc_list``, ``val_acc_list`` (per
     epoch), ``final_test_acc``, ``best_epoch``, ``stopped_early``, ``elapsed``. The per-iteration loss is the loss of
@@ -190,6 +192,7 @@ class Trainer:
         patience: int | None = None,
         seed: int | np.random.Generator | None = None,
         restore_best: bool = True,
+        augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     ) -> None:
         for name in ("params", "gradient", "accuracy"):
             if not hasattr(network, name):
@@ -213,6 +216,8 @@ class Trainer:
                 "Trainer: early stopping (patience) watches the validation accuracy, so it needs validation_split "
                 "(watching the test set would let it leak into training)"
             )
+        if augment is not None and not callable(augment):
+            raise ValueError(f"Trainer: augment must be callable, got {type(augment).__name__}")
         if callback is not None and not callable(callback):
             raise ValueError(f"Trainer: callback must be callable, got {type(callback).__name__}")
 
@@ -238,6 +243,7 @@ class Trainer:
             self.optimizer = optimizer
         else:
             raise ValueError(f"Trainer: optimizer must be a name or an object with update(), got {optimizer!r}")
+        self.augment = augment
         self.patience = patience
         self.restore_best = restore_best
         self.callback = callback if callback is not None else (ConsoleProgress() if verbose else None)
@@ -318,6 +324,8 @@ class Trainer:
     def train_step(self, batch: np.ndarray) -> float:
         """One update on the training samples at indices ``batch``; returns the mini-batch loss."""
         x, t = self.x_train[batch], self.t_train[batch]
+        if self.augment is not None:
+            x = self.augment(x, self.rng)
         last = getattr(self.network, "last_layer", None)
         if last is not None and hasattr(last, "loss"):
             last.loss = None  # so that a stale value is never reported

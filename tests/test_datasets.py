@@ -522,3 +522,33 @@ def test_cache_folder_that_cannot_be_made(fake_mnist, env, tmp_path, monkeypatch
     monkeypatch.setenv("NNLIB_CACHE", str(blocker))
     with pytest.raises(FileNotFoundError, match="cannot create the cache folder"):
         load_mnist()
+
+
+def test_random_shift_moves_images_and_keeps_everything_else(rng):
+    from nnlib.datasets import random_shift
+
+    x = rng.integers(1, 255, size=(50, 1, 6, 6)).astype(np.uint8)
+    y = random_shift(x, 2, rng=0)
+    assert y.shape == x.shape and y.dtype == x.dtype
+    np.testing.assert_array_equal(random_shift(x, 2, rng=0), y)  # seeded
+    # Every output is the input moved by some (dy, dx) with |dy|, |dx| <= 2, zeros where it came from outside.
+    shifts = set()
+    for img, out in zip(x[:, 0], y[:, 0]):
+        found = []
+        for dy in range(-2, 3):
+            for dx in range(-2, 3):
+                moved = np.zeros_like(img)
+                src = img[max(0, -dy) : 6 - max(0, dy), max(0, -dx) : 6 - max(0, dx)]
+                moved[max(0, dy) : 6 - max(0, -dy), max(0, dx) : 6 - max(0, -dx)] = src
+                if np.array_equal(moved, out):
+                    found.append((dy, dx))
+        assert len(found) == 1
+        shifts.add(found[0])
+    assert len(shifts) > 10  # the shifts vary
+    flat = random_shift(x.reshape(50, 36), 2, rng=0)
+    np.testing.assert_array_equal(flat, y.reshape(50, 36))
+    np.testing.assert_array_equal(random_shift(x, 0), x)
+    with pytest.raises(ValueError, match="max_shift"):
+        random_shift(x, -1)
+    with pytest.raises(ValueError, match="image_shape"):
+        random_shift(np.zeros((2, 10)), 1)

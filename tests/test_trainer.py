@@ -296,3 +296,22 @@ def test_verbose_default_writes_to_stderr_and_quiet_writes_nothing(digits, capsy
     quick_run(digits, verbose=False)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_augment_is_applied_to_training_batches_only(digits):
+    (x, t), (xt, tt) = digits
+    seen = []
+
+    def augment(batch, rng):
+        assert isinstance(rng, np.random.Generator)
+        seen.append(len(batch))
+        return batch * 0  # blank images: the net can only learn the class frequencies
+
+    net = TwoLayerNet(64, 10, 10, weight_init_std="he", seed=0)
+    trainer = Trainer(net, x, t, xt, tt, epochs=2, mini_batch_size=100, optimizer="adam", augment=augment,
+                      optimizer_param={"lr": 0.01}, seed=0, verbose=False)  # fmt: skip
+    acc = trainer.train()
+    assert seen == [100] * 14 + [38] + [100] * 14 + [38]
+    assert acc < 0.2  # evaluation saw the real images, but training never did
+    with pytest.raises(ValueError, match="augment must be callable"):
+        Trainer(net, x, t, xt, tt, augment=1)
