@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .functions import log_softmax, sigmoid
-from .util import SeedLike, as_rng, col2im, conv_output_size, im2col, labels_from_target
+from .util import SeedLike, as_rng, col2im, conv_output_size, im2col, labels_from_target, unfold
 
 
 class Layer:
@@ -72,7 +72,7 @@ class Relu(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.mask = x > 0
-        return x * self.mask
+        return np.maximum(x, 0)  # same as x * self.mask, but one pass instead of a multiplication by booleans
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         self._need_forward(self.mask)
@@ -138,15 +138,22 @@ class Affine(Layer):
             raise ValueError(f"Affine expects inputs with {features} features, got shape {x.shape}")
         self.original_x_shape = x.shape
         self.x = x.reshape(-1, features)
-        out = self.x @ self.W + self.b
+        out = self.x @ self.W
+        out += self.b  # in place: no second (N, M) array
         return out[0] if x.ndim == 1 else out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        dout = self.backward_params(dout)
+        return (dout @ self.W.T).reshape(self.original_x_shape)
+
+    def backward_params(self, dout: np.ndarray) -> np.ndarray:
+        """The parameter gradients ``dW``, ``db`` alone (what the first layer of a network needs: the gradient
+        with respect to its input, the data, is never used). Returns ``dout`` as ``(N, M)``."""
         self._need_forward(self.x)
         dout = dout.reshape(-1, self.W.shape[1])
         self.dW = self.x.T @ dout
         self.db = dout.sum(axis=0)
-        return (dout @ self.W.T).reshape(self.original_x_shape)
+        return dout
 
 
 class SoftmaxWithLoss(Layer):
@@ -352,19 +359,33 @@ class Convolution(Layer):
         out_h = conv_output_size(H, FH, self.stride, self.pad)
         out_w = conv_output_size(W, FW, self.stride, self.pad)
         self.x_shape = x.shape
-        self.col = im2col(x, FH, FW, self.stride, self.pad)
-        self.col_W = self.W.reshape(FN, -1).T
-        out = self.col @ self.col_W + self.b
-        return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
+        # im2col's matrix (N*OH*OW, C*FH*FW), built as its transpose by unfold (faster) and kept as a view.
+        self.col = unfold(x, FH, FW, self.stride, self.pad).T
+        self.col_W = self.W.reshape(FN, -1).T  # (C*FH*FW, FN)
+        # out = col @ col_W + b computed transposed, (FN, N*OH*OW): every operand is then C-ordered (BLAS is much
+        # faster so) and each output map is a contiguous block of image rows.
+        out = self.col_W.T @ self.col.T
+        out += self.b[:, None]
+        # A view, not a copy: (N, FN, OH, OW) stored channel-major. Elementwise operations keep that layout, so the
+        # backward pass gets it back and the reshape there is free too.
+        return out.reshape(FN, N, out_h, out_w).transpose(1, 0, 2, 3)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        dout = self.backward_params(dout)  # (FN, N*OH*OW)
+        FN, C, FH, FW = self.W.shape
+        # dcol = dout^T @ col_W^T, computed transposed so that it is stored column by column, like im2col's.
+        dcol = (self.col_W @ dout).T
+        return col2im(dcol, self.x_shape, FH, FW, self.stride, self.pad)
+
+    def backward_params(self, dout: np.ndarray) -> np.ndarray:
+        """The parameter gradients ``dW``, ``db`` alone (what the first layer of a network needs: the gradient
+        with respect to its input, the data, is never used). Returns ``dout`` as ``(FN, N*OH*OW)``."""
         self._need_forward(self.col)
         FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = dout.sum(axis=0)
-        self.dW = (self.col.T @ dout).T.reshape(FN, C, FH, FW)
-        dcol = dout @ self.col_W.T
-        return col2im(dcol, self.x_shape, FH, FW, self.stride, self.pad)
+        dout = dout.transpose(1, 0, 2, 3).reshape(FN, -1)
+        self.db = dout.sum(axis=1)
+        self.dW = (dout @ self.col).reshape(FN, C, FH, FW)
+        return dout
 
 
 class Pooling(Layer):
@@ -372,12 +393,19 @@ class Pooling(Layer):
 
     Padding counts as minus infinity, so it is never the maximum. Backward sends each output's gradient to the
     position that held the window's maximum (the first one, if several tie).
+
+    Two ways to compute the same thing: the general one (any stride and padding) unfolds the windows with im2col
+    and keeps the argmax of each; the common case of windows that tile the image (``stride == pool_h == pool_w``,
+    no padding, as in every network of the course) takes the maximum of ``pool_h * pool_w`` strided views instead,
+    with no copy of the windows and no index arrays. tests/test_fast_paths.py checks that both agree.
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
         self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
         self.x_shape: tuple[int, ...] | None = None
-        self.arg_max: np.ndarray | None = None
+        self.arg_max: np.ndarray | None = None  # general case: index of each window's maximum
+        self.winner: np.ndarray | None = None  # tiling case: which offset in its window each maximum came from
+        self.x: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"Pooling({self.pool_h}x{self.pool_w}, stride={self.stride}, pad={self.pad})"
@@ -385,6 +413,9 @@ class Pooling(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         if x.ndim != 4:
             raise ValueError(f"Pooling expects inputs of shape (N, C, H, W), got shape {x.shape}")
+        if self.stride == self.pool_h == self.pool_w and not self.pad:
+            return self._forward_tiles(x)
+        self.winner = None
         N, C, H, W = x.shape
         p = self.pad
         if p:
@@ -397,7 +428,40 @@ class Pooling(Layer):
         out = col[np.arange(col.shape[0]), self.arg_max]
         return out.reshape(N, out_h, out_w, C).transpose(0, 3, 1, 2)
 
+    def _forward_tiles(self, x: np.ndarray) -> np.ndarray:
+        N, C, H, W = x.shape
+        ph, pw = self.pool_h, self.pool_w
+        out_h, out_w = H // ph, W // pw  # a last partial window is dropped, as in the general case
+        # tiles[:, :, i, dy, j, dx] is pixel (i*ph + dy, j*pw + dx): for a fixed offset (dy, dx) in the window, a
+        # strided view of shape (N, C, OH, OW). No copy.
+        tiles = x[:, :, : out_h * ph, : out_w * pw].reshape(N, C, out_h, ph, out_w, pw)
+        out = np.array(tiles[:, :, :, 0, :, 0], order="K")  # start from offset (0, 0); "K" keeps x's memory layout
+        winner = np.zeros_like(out, dtype=np.min_scalar_type(ph * pw))
+        for k in range(1, ph * pw):  # offsets in row-major order
+            candidate = tiles[:, :, :, k // pw, :, k % pw]
+            better = candidate > out  # strictly: on a tie the earlier offset keeps it, like argmax
+            np.maximum(out, candidate, out=out)
+            # k only grows, so max(winner, k * better) is k where this offset beats all earlier ones. (Arithmetic
+            # instead of winner[better] = k: boolean-mask assignment is several times slower in NumPy.)
+            np.maximum(winner, better * winner.dtype.type(k), out=winner)
+        self.x_shape, self.x, self.winner, self.arg_max = x.shape, x, winner, None
+        return out
+
+    def _backward_tiles(self, dout: np.ndarray) -> np.ndarray:
+        N, C, H, W = self.x_shape
+        ph, pw = self.pool_h, self.pool_w
+        out_h, out_w = self.winner.shape[2:]
+        cropped = H != out_h * ph or W != out_w * pw
+        # Same memory layout as the input, so that the layers before get back what they gave.
+        dx = np.zeros_like(self.x, dtype=dout.dtype) if cropped else np.empty_like(self.x, dtype=dout.dtype)
+        dtiles = dx[:, :, : out_h * ph, : out_w * pw].reshape(N, C, out_h, ph, out_w, pw)
+        for k in range(ph * pw):  # every pixel gets dout where it was its window's maximum, else 0
+            np.multiply(dout, self.winner == k, out=dtiles[:, :, :, k // pw, :, k % pw])
+        return dx
+
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        if self.winner is not None:
+            return self._backward_tiles(dout)
         self._need_forward(self.arg_max)
         N, C, H, W = self.x_shape
         p = self.pad

@@ -137,8 +137,14 @@ class Sequential:
         """Gradients of the training-mode loss by backpropagation, keyed like ``params``."""
         self.loss(x, t, train_flg=True)
         dout = self.last_layer.backward(1)
-        for layer in reversed(self.layers.values()):
+        first, *rest = self.layers.values()
+        for layer in reversed(rest):
             dout = layer.backward(dout)
+        # The first layer's input is the data, whose gradient nobody uses: layers that can skip it do.
+        if hasattr(first, "backward_params"):
+            first.backward_params(dout)
+        else:
+            first.backward(dout)
         grads = {}
         for name, (layer, attr) in self._slots.items():
             g = getattr(layer, "d" + attr)

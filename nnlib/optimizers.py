@@ -118,17 +118,29 @@ class Adam(Optimizer):
         self.iter = 0
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
+        self._buf: dict[str, np.ndarray] = {}  # scratch space, so that a step allocates no temporary arrays
 
     def _begin_step(self):
         self.iter += 1
-        self._lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
+        self._lr_t = float(self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter))
 
     def _step(self, key, p, g):
-        m = self.m.setdefault(key, np.zeros_like(p))
-        v = self.v.setdefault(key, np.zeros_like(p))
-        m += (1 - self.beta1) * (g - m)
-        v += (1 - self.beta2) * (g * g - v)
-        p -= float(self._lr_t) * m / (np.sqrt(v) + self.eps)
+        if key not in self.m:
+            self.m[key], self.v[key], self._buf[key] = np.zeros_like(p), np.zeros_like(p), np.empty_like(p)
+        m, v, buf = self.m[key], self.v[key], self._buf[key]
+        # The three formulas of the docstring, each written into buf and then applied in place.
+        np.subtract(g, m, out=buf)  # m += (1 - beta1) * (g - m)
+        buf *= 1 - self.beta1
+        m += buf
+        np.multiply(g, g, out=buf)  # v += (1 - beta2) * (g^2 - v)
+        buf -= v
+        buf *= 1 - self.beta2
+        v += buf
+        np.sqrt(v, out=buf)  # p -= lr_t * m / (sqrt(v) + eps)
+        buf += self.eps
+        np.divide(m, buf, out=buf)
+        buf *= self._lr_t
+        p -= buf
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

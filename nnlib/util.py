@@ -56,6 +56,7 @@ def im2col(
     Returns:
         ``(N * out_h * out_w, C * filter_h * filter_w)``: one row per output position (ordered n, y, x), the
         columns of a row being the patch's values ordered (channel, row, column), as in "Deep Learning from Scratch".
+        See :func:`unfold` for the same matrix transposed, which is faster to build.
     """
     if input_data.ndim != 4:
         raise ValueError(f"im2col expects images of shape (N, C, H, W), got shape {input_data.shape}")
@@ -67,6 +68,23 @@ def im2col(
     patches = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))[:, :, ::stride, ::stride]
     # One copy, straight into the row layout the matrix product wants.
     return patches.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, C * filter_h * filter_w)
+
+
+def unfold(input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0) -> np.ndarray:
+    """``im2col(input_data, ...).T``, built directly: shape ``(C * filter_h * filter_w, N * out_h * out_w)``.
+
+    Row ``(c, dy, dx)`` holds, for every output position, the input pixel at offset ``(dy, dx)`` of its patch in
+    channel ``c``. Building this orientation copies whole image rows at a time (im2col's copies a few pixels at a
+    time), which makes it several times faster; :class:`~nnlib.layers.Convolution` uses it.
+    """
+    if input_data.ndim != 4:
+        raise ValueError(f"unfold expects images of shape (N, C, H, W), got shape {input_data.shape}")
+    N, C, H, W = input_data.shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+    img = np.pad(input_data, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else input_data
+    patches = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))[:, :, ::stride, ::stride]
+    return patches.transpose(1, 4, 5, 0, 2, 3).reshape(C * filter_h * filter_w, N * out_h * out_w)
 
 
 def col2im(
@@ -88,14 +106,16 @@ def col2im(
     expected = (N * out_h * out_w, C * filter_h * filter_w)
     if col.shape != expected:
         raise ValueError(f"col2im expects col of shape {expected} for input shape {tuple(input_shape)}, got {col.shape}")
-    col = col.reshape(N, out_h, out_w, C, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
+    # (C, filter_h, filter_w, N, out_h, out_w): a view when col is the transpose of a C-ordered array (such as
+    # unfold(...).T), else one copy; either way each offset's slice below is then a block of whole image rows.
+    cols = col.T.reshape(C, filter_h, filter_w, N, out_h, out_w)
     img = np.zeros((N, C, H + 2 * pad + stride - 1, W + 2 * pad + stride - 1), dtype=col.dtype)
     # One vectorised add per filter offset (filter_h * filter_w of them), never a loop over pixels.
     for y in range(filter_h):
         y_max = y + stride * out_h
         for x in range(filter_w):
             x_max = x + stride * out_w
-            img[:, :, y:y_max:stride, x:x_max:stride] += col[:, :, y, x]
+            img[:, :, y:y_max:stride, x:x_max:stride] += cols[:, y, x].transpose(1, 0, 2, 3)
     return img[:, :, pad : H + pad, pad : W + pad]
 
 
