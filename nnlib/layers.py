@@ -415,6 +415,14 @@ class Pooling(Layer):
             raise ValueError(f"Pooling expects inputs of shape (N, C, H, W), got shape {x.shape}")
         if self.stride == self.pool_h == self.pool_w and not self.pad:
             return self._forward_tiles(x)
+        return self._forward_im2col(x)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        if self.winner is not None:
+            return self._backward_tiles(dout)
+        return self._backward_im2col(dout)
+
+    def _forward_im2col(self, x: np.ndarray) -> np.ndarray:
         self.winner = None
         N, C, H, W = x.shape
         p = self.pad
@@ -459,9 +467,7 @@ class Pooling(Layer):
             np.multiply(dout, self.winner == k, out=dtiles[:, :, :, k // pw, :, k % pw])
         return dx
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        if self.winner is not None:
-            return self._backward_tiles(dout)
+    def _backward_im2col(self, dout: np.ndarray) -> np.ndarray:
         self._need_forward(self.arg_max)
         N, C, H, W = self.x_shape
         p = self.pad
