@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +129,8 @@ def test_info(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("NNLIB_CACHE", str(tmp_path))
     code, out, _ = run_main(capsys, "info")
     assert code == 0
-    size = (Path(__file__).parent.parent / "nnlib" / "data" / "digits.npz").stat().st_size
+    # The installed package's copy, not the source tree's: inside Pyodide only the wheel exists.
+    size = len(resources.files("nnlib").joinpath("data", "digits.npz").read_bytes())
     assert f"digits.npz ({size:,} bytes)" in out
     assert str(tmp_path / "mnist") in out
 

@@ -64,14 +64,14 @@ def _module_is_native_only(tree: ast.Module) -> bool:
 
 
 def _plan(lock_imports: dict[str, str]) -> tuple[list[str], set[str], set[str]]:
-    """Scan tests/*.py: (files to --ignore, Pyodide lock packages to load, third-party modules to download).
+    """Scan tests/**/*.py: (files to --ignore, Pyodide lock packages to load, third-party modules to download).
 
     Every top-level module a test file imports is either the standard library, local (tests/, nnlib), provided by
     the Pyodide lock (numpy, matplotlib, ...), or must be downloaded as a pure-Python wheel (pytest, hypothesis).
     """
-    local = {p.stem for p in TESTS.glob("*.py")} | {"nnlib"}
+    local = {p.stem for p in TESTS.rglob("*.py")} | {"nnlib"}
     ignore, from_lock, download = [], set(), {"pytest"}
-    for path in sorted(TESTS.glob("*.py")):
+    for path in sorted(TESTS.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         if _module_is_native_only(tree):
             ignore.append(path.relative_to(ROOT).as_posix())
