@@ -151,8 +151,43 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
+_HEADING_RE = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
+
+
+def _align_notebook_headings(html: str, page: Page, toc_depth: int) -> str:
+    """Give the notebook's headings the ids of the page's table of contents.
+
+    mkdocs-jupyter builds the TOC with Python-Markdown's slugs ("_1", "_2" for headings without ASCII letters) but the
+    HTML with nbconvert's, which leaves Chinese headings with an empty id: TOC links and permalinks would go nowhere.
+    Both come from the same markdown headings in the same order, so they are paired by position.
+    """
+    toc_ids: list[str] = []
+
+    def walk(items) -> None:
+        for item in items:
+            toc_ids.append(item.id)
+            walk(item.children)
+
+    walk(page.toc)
+    depth = toc_depth
+    listed = [m for m in _HEADING_RE.finditer(html) if int(m.group(1)) <= depth]
+    if len(listed) != len(toc_ids):
+        raise PluginError(f"{page.file.src_uri}: {len(toc_ids)} headings in the TOC but {len(listed)} in the page")
+    ids = iter(toc_ids)
+
+    def fix(m: re.Match) -> str:
+        if int(m.group(1)) > depth:  # not in the TOC: keep nbconvert's id
+            return m.group(0)
+        new_id = next(ids)
+        return f'<h{m.group(1)} id="{new_id}">{m.group(3)}<a class="anchor-link" href="#{new_id}">'
+
+    return _HEADING_RE.sub(fix, html)
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     html = _MERMAID_RE.sub("", _MATHJAX_RE.sub("", html))
+    if LESSON_RE.match(page.file.src_uri):
+        html = _align_notebook_headings(html, page, config.plugins["mkdocs-jupyter"].config["toc_depth"])
     match = _REMOTE_RESOURCE_RE.search(html)
     if match:
         context = html[max(0, match.start() - 80): match.end() + 120]

@@ -1,0 +1,305 @@
+"""The bilingual site: one strict build of both languages (session fixture), then checks on the sources and the output.
+
+* every lesson exists in English and Chinese, and their code cells are the same once comments and string literals
+  (the text shown to the reader) are masked; cell tags match too;
+* the build is strict and prints no warning; the lessons ran (outputs, figures) and only cells tagged
+  ``raises-exception`` show an error;
+* every page has a language switch whose target exists and switches back to the same page;
+* downloads: each lesson's notebook (valid nbformat, same code as its source) and the nnlib wheel;
+* every internal link and anchor resolves (lesson links into the API reference included); no page loads a script,
+  stylesheet or image from another host; Chinese search is segmented; the install command is never bare.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tokenize
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin
+
+import pytest
+
+from conftest import ROOT, require
+
+pytestmark = [pytest.mark.native_only, pytest.mark.slow]
+
+LANGS = ("en", "zh")
+LESSONS = sorted(p.name for p in (ROOT / "docs" / "en" / "lessons").glob("*.py"))
+BUILD_SECONDS_LIMIT = 180  # issue 4: the build takes at most 3 minutes on 2 cores
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+
+def mask_code(source: str) -> list[tuple[int, str]]:
+    """The token stream of ``source`` without comments and with every string literal's text replaced by a marker.
+
+    What may differ between the languages (comments, text shown to the reader) disappears; names, numbers, operators,
+    line structure and the expressions inside f-strings (Python >= 3.12 tokenizes them) remain.
+    """
+    masked: list[tuple[int, str]] = []
+    fstring_middle = getattr(tokenize, "FSTRING_MIDDLE", None)
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.ENDMARKER):
+            continue
+        if tok.type == tokenize.STRING or (fstring_middle is not None and tok.type == fstring_middle):
+            masked.append((tokenize.STRING, "<text>"))
+        else:
+            masked.append((tok.type, tok.string))
+    return masked
+
+
+def code_cells(path: Path) -> list[tuple[str, list[str]]]:
+    import jupytext
+
+    notebook = jupytext.read(path)
+    return [(cell.source, sorted(cell.metadata.get("tags", []))) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def html_pages(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.html") if p.name != "404.html")
+
+
+def soup_of(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
+    """The file an internal ``href`` on ``page`` points to (index.html for a folder) and its fragment."""
+    url, fragment = urldefrag(href)
+    base = "file://" + page.as_posix()
+    target = Path(unquote(urljoin(base, url)[len("file://"):])) if url else page
+    if target.is_dir() or url.endswith("/"):
+        target = target / "index.html"
+    return target, fragment
+
+
+# ----------------------------------------------------------------------------------------------- the build
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Both languages built once with scripts/build_site.py into a temporary folder; returns its path and log."""
+    require(shutil.which("npm") is not None or (ROOT / "node_modules" / "katex").is_dir(),
+            "npm is not installed (the site's KaTeX and runtime JavaScript come from npm)")
+    out = tmp_path_factory.mktemp("site")
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_site.py"), "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    seconds = time.monotonic() - start
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"the site build failed:\n{log[-8000:]}"
+    return {"dir": out, "log": log, "seconds": seconds}
+
+
+def test_build_is_strict_quick_and_quiet(site: dict) -> None:
+    warnings = [line for line in site["log"].splitlines() if re.search(r"\bWARNING\b", line)
+                and "Kernel is running over TCP" not in line]
+    assert not warnings, "the build printed warnings:\n" + "\n".join(warnings)
+    assert site["seconds"] < BUILD_SECONDS_LIMIT, f"the build took {site['seconds']:.0f} s"
+    for name in ("index.html", "404.html"):
+        assert (site["dir"] / name).is_file()
+    root_index = (site["dir"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/"' in root_index and 'href="zh/"' in root_index
+
+
+# ----------------------------------------------------------------------------------------------- sources
+
+
+def test_every_lesson_exists_in_both_languages() -> None:
+    assert len(LESSONS) >= 3, LESSONS
+    for lang in LANGS:
+        names = sorted(p.name for p in (ROOT / "docs" / lang / "lessons").glob("*.py"))
+        assert names == LESSONS, f"docs/{lang}/lessons differs from docs/en/lessons"
+    pages_en = sorted(p.relative_to(ROOT / "docs" / "en").as_posix() for p in (ROOT / "docs" / "en").rglob("*.*"))
+    pages_zh = sorted(p.relative_to(ROOT / "docs" / "zh").as_posix() for p in (ROOT / "docs" / "zh").rglob("*.*"))
+    assert pages_en == pages_zh, "every page must exist in both languages"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_code_cells_are_the_same_in_both_languages(lesson: str) -> None:
+    en = code_cells(ROOT / "docs" / "en" / "lessons" / lesson)
+    zh = code_cells(ROOT / "docs" / "zh" / "lessons" / lesson)
+    assert len(en) == len(zh), f"{lesson}: {len(en)} code cells in English, {len(zh)} in Chinese"
+    for i, ((src_en, tags_en), (src_zh, tags_zh)) in enumerate(zip(en, zh), start=1):
+        assert tags_en == tags_zh, f"{lesson} cell {i}: tags {tags_en} vs {tags_zh}"
+        assert mask_code(src_en) == mask_code(src_zh), (
+            f"{lesson} code cell {i} differs beyond comments and strings:\n--- en\n{src_en}\n--- zh\n{src_zh}")
+
+
+def test_mask_code_sees_real_differences() -> None:
+    assert mask_code('x = 1  # one\nprint("a", x)') == mask_code('x = 1  # 一\nprint("甲", x)')
+    assert mask_code("x = 1") != mask_code("x = 2")
+    assert mask_code('print("a", x)') != mask_code('print("a", y)')
+    assert mask_code("f(a)\ng(b)") != mask_code("f(a); g(b)")
+
+
+def test_lesson_sources_stay_diff_friendly() -> None:
+    """Lessons are jupytext percent files: no stored outputs, no notebook JSON in the repository."""
+    for lang in LANGS:
+        assert not list((ROOT / "docs" / lang).rglob("*.ipynb")), "commit lessons as jupytext .py files, not .ipynb"
+        for path in (ROOT / "docs" / lang / "lessons").glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert "format_name: percent" in text and "# %%" in text, path
+
+
+# ----------------------------------------------------------------------------------------------- output
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lessons_ran_at_build_time(site: dict, lang: str, lesson: str) -> None:
+    page = site["dir"] / lang / "lessons" / lesson[:-3] / "index.html"
+    assert page.is_file(), f"{page} was not built"
+    soup = soup_of(page)
+    # mkdocs-jupyter nests two .jp-CodeCell divs per cell; the outer one carries the tags (celltag_<tag>).
+    cells = [c for c in soup.select(".jp-CodeCell") if c.find_parent(class_="jp-CodeCell") is None]
+    assert len(cells) == len(code_cells(ROOT / "docs" / lang / "lessons" / lesson))
+    assert soup.select(".jp-OutputArea-output"), "no outputs: the lesson was not executed"
+    for cell in cells:
+        shows_error = any("Traceback" in o.get_text()
+                          for o in cell.select('[data-mime-type="application/vnd.jupyter.stderr"]'))
+        tagged = "celltag_raises-exception" in cell.get("class", [])
+        assert shows_error == tagged, (
+            f"{lang}/{lesson}: a cell {'shows an error without' if shows_error else 'has'} the raises-exception tag"
+            f"{'' if shows_error else ' but raised nothing'}:\n{cell.get_text()[:1500]}")
+    # Math is left for KaTeX (no MathJax, no CDN), and the page links its KaTeX files.
+    html = page.read_text(encoding="utf-8")
+    assert "mathjax" not in html.lower() and "cdnjs" not in html
+    assert "assets/katex/katex.min.js" in html and "assets/javascripts/math.js" in html
+
+
+def test_digits_lesson_reaches_ninety_percent(site: dict) -> None:
+    for lang in LANGS:
+        text = soup_of(site["dir"] / lang / "lessons" / "03-digits-network" / "index.html").get_text()
+        found = re.findall(r"(?:test accuracy|测试准确率)[:：]\s*([\d.]+)%", text)
+        assert found, f"{lang}: the Trainer cell's accuracy line is missing"
+        assert float(found[-1]) > 90.0, f"{lang}: test accuracy {found[-1]}%"
+    assert "<img" in (site["dir"] / "en" / "lessons" / "03-digits-network" / "index.html").read_text(encoding="utf-8")
+
+
+def test_apple_orange_numbers(site: dict) -> None:
+    text = soup_of(site["dir"] / "en" / "lessons" / "02-computational-graphs" / "index.html").get_text()
+    assert "price: 220.00000000000003" in text
+    assert "apple: 2.2  apple_count: 110.0" in text
+    assert "orange: 3.3  orange_count: 165.0" in text
+    assert "price: 715.0" in text and "tax: 650" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_switches_to_the_same_page_in_the_other_language(site: dict, lang: str) -> None:
+    root = site["dir"] / lang
+    pages = html_pages(root)
+    assert len(pages) >= 15
+    for page in pages:
+        links = {a["data-nnlib-lang-switch"]: a["href"] for a in soup_of(page).select("a[data-nnlib-lang-switch]")}
+        assert set(links) == set(LANGS), f"{page}: language switch links {links}"
+        for other, href in links.items():
+            target, _ = resolve(site["dir"], page, href)
+            expected = site["dir"] / other / page.relative_to(root)
+            assert target.resolve() == expected.resolve(), f"{page}: {other} switch goes to {target}"
+            assert target.is_file(), f"{page}: the {other} version {target} does not exist"
+            back = {a["data-nnlib-lang-switch"]: a["href"] for a in soup_of(target).select("a[data-nnlib-lang-switch]")}
+            assert resolve(site["dir"], target, back[lang])[0].resolve() == page.resolve()
+        html_lang = soup_of(page).html.get("lang", "")
+        assert html_lang.startswith(lang), f"{page}: <html lang={html_lang!r}>"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_downloads(site: dict, lang: str) -> None:
+    import nbformat
+
+    root = site["dir"] / lang
+    wheels = list((root / "downloads").glob("nnlib-*-py3-none-any.whl"))
+    assert len(wheels) == 1, wheels
+    with zipfile.ZipFile(wheels[0]) as zf:
+        names = zf.namelist()
+    assert "nnlib/__init__.py" in names and any(n.startswith("nnlib/data/") for n in names)
+    for lesson in LESSONS:
+        page = root / "lessons" / lesson[:-3] / "index.html"
+        soup = soup_of(page)
+        notebook_link = soup.select_one('a[data-nnlib-download="notebook"]')
+        wheel_link = soup.select_one('a[data-nnlib-download="wheel"]')
+        assert notebook_link is not None and wheel_link is not None, f"{page}: download buttons missing"
+        notebook_file, _ = resolve(site["dir"], page, notebook_link["href"])
+        assert notebook_file.suffix == ".ipynb" and notebook_file.is_file()
+        notebook = nbformat.read(notebook_file, as_version=4)
+        nbformat.validate(notebook)
+        assert [c.source for c in notebook.cells if c.cell_type == "code"] == \
+               [src for src, _ in code_cells(ROOT / "docs" / lang / "lessons" / lesson)]
+        assert resolve(site["dir"], page, wheel_link["href"])[0].resolve() == wheels[0].resolve()
+    home = soup_of(root / "index.html")
+    assert home.select_one(f'a[href="downloads/{wheels[0].name}"]') is not None, "the home page offers the wheel"
+    assert f"pip install {wheels[0].name}" in home.get_text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_internal_links_and_anchors_resolve(site: dict, lang: str) -> None:
+    root = site["dir"] / lang
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for page in html_pages(root):
+        for a in soup_of(page).select("a[href]"):
+            href = a["href"]
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
+                continue  # external link (a link, not a resource the page loads)
+            target, fragment = resolve(site["dir"], page, href)
+            if not target.exists():
+                broken.append(f"{page.relative_to(site['dir'])}: {href}")
+                continue
+            if fragment and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = {tag["id"] for tag in soup_of(target).select("[id]")}
+                if fragment not in ids[target]:
+                    broken.append(f"{page.relative_to(site['dir'])}: {href} (no #{fragment})")
+    assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_no_page_loads_anything_from_another_host(site: dict) -> None:
+    remote = re.compile(r"^(?:https?:)?//")
+    offenders = []
+    for page in html_pages(site["dir"]):
+        soup = soup_of(page)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for el in soup.find_all(tag):
+                value = el.get(attr, "")
+                if tag == "link" and "stylesheet" not in el.get("rel", []) and "icon" not in el.get("rel", []):
+                    continue
+                if remote.match(value):
+                    offenders.append(f"{page.relative_to(site['dir'])}: <{tag} {attr}={value}>")
+        for style in soup.find_all("style"):
+            if re.search(r"@import\s+url\(\s*['\"]?(?:https?:)?//|url\(\s*['\"]?https?://", style.get_text()):
+                offenders.append(f"{page.relative_to(site['dir'])}: remote url() in a <style>")
+    assert not offenders, "\n".join(offenders[:20])
+
+
+def test_chinese_search_is_segmented(site: dict) -> None:
+    index = json.loads((site["dir"] / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    assert "\\u200b" in index["config"]["separator"]
+    lesson = [d for d in index["docs"] if d["location"].startswith("lessons/01-activation-functions/")]
+    text = " ".join(d["text"] + " " + d["title"] for d in lesson)
+    assert "激活" in text
+    assert "\u200b" in text, "jieba did not segment the Chinese text (is jieba installed?)"
+    en_index = json.loads((site["dir"] / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert en_index["config"]["lang"] == ["en"]
+    assert any("softmax" in d["text"].lower() for d in en_index["docs"])
+
+
+def test_install_command_is_never_bare(site: dict) -> None:
+    bare = re.compile(r"pip install nnlib(?![-\w.\[])")
+    for page in html_pages(site["dir"]):
+        text = soup_of(page).get_text()
+        for match in bare.finditer(text):
+            context = text[max(0, match.start() - 60): match.end() + 20]
+            assert "bare" in context or "直接运行" in context, f"{page}: {context!r}"
