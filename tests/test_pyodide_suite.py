@@ -63,6 +63,21 @@ def _module_is_native_only(tree: ast.Module) -> bool:
     return False
 
 
+def _imports(tree: ast.Module) -> list[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement of a module, with whether it runs when the module is imported (not inside a def)."""
+    found: list[tuple[ast.Import | ast.ImportFrom, bool]] = []
+
+    def visit(node: ast.AST, at_import_time: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                found.append((child, at_import_time))
+            lazy = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            visit(child, at_import_time and not lazy)
+
+    visit(tree, True)
+    return found
+
+
 def _plan(lock_imports: dict[str, str]) -> tuple[list[str], set[str], set[str]]:
     """Scan tests/**/*.py: (files to --ignore, Pyodide lock packages to load, third-party modules to download).
 
@@ -76,7 +91,7 @@ def _plan(lock_imports: dict[str, str]) -> tuple[list[str], set[str], set[str]]:
         if _module_is_native_only(tree):
             ignore.append(path.relative_to(ROOT).as_posix())
             continue
-        for node in ast.walk(tree):
+        for node, at_import_time in _imports(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -88,7 +103,7 @@ def _plan(lock_imports: dict[str, str]) -> tuple[list[str], set[str], set[str]]:
                     continue
                 if top in lock_imports:
                     from_lock.add(lock_imports[top])
-                else:
+                elif at_import_time:  # a lazy import in a fixture (playwright) belongs to tests that skip here
                     download.add(top)
     return ignore, from_lock, download
 
