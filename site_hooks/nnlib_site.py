@@ -184,8 +184,30 @@ def _align_notebook_headings(html: str, page: Page, toc_depth: int) -> str:
     return _HEADING_RE.sub(fix, html)
 
 
+# Chinese sources wrap long paragraphs like English ones, but a line break between two Chinese characters must not
+# become a space. Code, outputs and scripts are left exactly as they are.
+_PROTECTED_RE = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2>)", re.S)
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK_BREAK_RE = re.compile(f"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+
+
+def join_cjk_lines(html: str) -> str:
+    parts = _PROTECTED_RE.split(html)
+    # split() with two groups yields: text, whole protected block, tag name, text, ...
+    out = []
+    for i, part in enumerate(parts):
+        kind = i % 3
+        if kind == 0:
+            out.append(_CJK_BREAK_RE.sub("", part))
+        elif kind == 1:
+            out.append(part)
+    return "".join(out)
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     html = _MERMAID_RE.sub("", _MATHJAX_RE.sub("", html))
+    if config.theme["language"] == "zh":
+        html = join_cjk_lines(html)
     if LESSON_RE.match(page.file.src_uri):
         html = _align_notebook_headings(html, page, config.plugins["mkdocs-jupyter"].config["toc_depth"])
     match = _REMOTE_RESOURCE_RE.search(html)
