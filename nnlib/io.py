@@ -100,7 +100,10 @@ def write_npz(file: FileLike, arrays: Mapping[str, Any], compress: bool = True) 
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
-            os.fsync(f.fileno())
+            try:
+                os.fsync(f.fileno())  # on disk before the rename, so a crash cannot leave an empty file
+            except (OSError, AttributeError):
+                pass  # file systems without fsync (some virtual ones) still get the atomic rename
         os.replace(tmp, path)
     except BaseException:
         # Also on KeyboardInterrupt: never leave the temporary file behind.

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nnlib import datasets
 from nnlib.cli import main
 from nnlib.io import load_network
 
@@ -77,15 +78,17 @@ def test_mnist_subset_with_validation_and_patience(capsys):
     assert accuracy_in(out) > 0.8
 
 
-def test_conv_on_mnist_subset_uses_5x5_filters(capsys, tmp_path):
-    path = tmp_path / "c.npz"
-    code, out, _ = run_main(capsys, "train", "--model", "conv", "--data", "mnist-subset", "--epochs", "1",
-                            "--hidden", "10", "--quiet", "--save", str(path))  # fmt: skip
-    assert code == 0
-    assert load_network(path).config["conv_param"]["filter_size"] == 5
-    # A network for 28x28 images cannot be evaluated on the 8x8 digits.
-    code, _, err = run_main(capsys, "evaluate", str(path), "--data", "digits")
-    assert code == 1 and "inputs of 784 values" in err and "64 per image" in err
+def test_conv_filters_follow_the_image_size(capsys, tmp_path):
+    from nnlib.cli import _make_model
+
+    assert _make_model("conv", [10], (28, 28), "float32", 0).config["conv_param"]["filter_size"] == 5
+    assert _make_model("conv", [10], (8, 8), "float32", 0).config["conv_param"]["filter_size"] == 3
+    # A network for the 8x8 digits cannot be evaluated on 28x28 MNIST images.
+    path = tmp_path / "d.npz"
+    assert run_main(capsys, "train", "--model", "conv", "--data", "digits", "--epochs", "1", "--hidden", "8",
+                    "--quiet", "--save", str(path))[0] == 0  # fmt: skip
+    code, _, err = run_main(capsys, "evaluate", str(path), "--data", "mnist-subset")
+    assert code == 1 and "inputs of 64 values" in err and "784 per image" in err
 
 
 @pytest.mark.parametrize(

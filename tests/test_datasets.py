@@ -29,6 +29,11 @@ from nnlib.datasets import (
 )
 
 
+def class_counts(t: np.ndarray, classes: int = 10) -> np.ndarray:
+    """How many labels of each class (np.bincount refuses int64 labels on 32-bit platforms such as Pyodide)."""
+    return np.array([int(np.sum(t == c)) for c in range(classes)])
+
+
 def idx_bytes(arr: np.ndarray, code: int = 0x08) -> bytes:
     """Encode ``arr`` as an idx file (big-endian sizes and values)."""
     dtype = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}[code]
@@ -96,9 +101,9 @@ def test_digits_shapes_dtypes_and_split():
     assert x_train.dtype == np.float32 and t_train.dtype == np.int64
     assert 0.0 <= x_train.min() and x_train.max() == 1.0
     # Stratified: every class gives round(20%) of its images to the test set.
-    counts = np.bincount(t_train, minlength=10) + np.bincount(t_test, minlength=10)
+    counts = class_counts(t_train) + class_counts(t_test)
     assert counts.sum() == 1797
-    np.testing.assert_array_equal(np.bincount(t_test, minlength=10), np.round(0.2 * counts).astype(int))
+    np.testing.assert_array_equal(class_counts(t_test), np.round(0.2 * counts).astype(int))
     (xr, tr), (xr_test, _) = load_digits(normalize=False, flatten=False, one_hot_label=True)
     assert xr.shape == (1438, 1, 8, 8) and xr.dtype == np.uint8 and xr.max() == 16
     assert tr.shape == (1438, 10) and tr.dtype == np.float32
@@ -120,8 +125,8 @@ def test_mnist_subset_is_balanced_and_well_formed():
     (x_train, t_train), (x_test, t_test) = load_mnist(subset=True)
     assert x_train.shape == (5000, 784) and x_test.shape == (1000, 784)
     assert x_train.dtype == np.float32 and 0.0 <= x_train.min() and x_train.max() == 1.0
-    np.testing.assert_array_equal(np.bincount(t_train, minlength=10), [500] * 10)
-    np.testing.assert_array_equal(np.bincount(t_test, minlength=10), [100] * 10)
+    np.testing.assert_array_equal(class_counts(t_train), [500] * 10)
+    np.testing.assert_array_equal(class_counts(t_test), [100] * 10)
     (x8, _), _ = load_mnist(subset=True, normalize=False, flatten=False)
     assert x8.shape == (5000, 1, 28, 28) and x8.dtype == np.uint8
     # Real digits, not noise: about a fifth of MNIST's pixels are ink.
@@ -160,7 +165,7 @@ def test_full_mnist_from_nnlib_data(mnist_dir, monkeypatch):
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=False)
     assert x_train.shape == (60000, 784) and x_test.shape == (10000, 784) and x_train.dtype == np.uint8
     np.testing.assert_array_equal(
-        np.bincount(t_train), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+        class_counts(t_train, int(t_train.max()) + 1), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     )
     np.testing.assert_array_equal(t_test[:10], [7, 2, 1, 0, 4, 1, 4, 9, 5, 9])
 
@@ -187,7 +192,7 @@ def test_train_validation_split_is_stratified_and_seeded(rng):
     t = np.repeat(np.arange(4), [20, 40, 60, 80])
     (xa, ta), (xv, tv) = train_validation_split(x, t, 0.25, seed=3)
     assert len(xa) + len(xv) == 200 and len(xv) == 50
-    np.testing.assert_array_equal(np.bincount(tv), [5, 10, 15, 20])
+    np.testing.assert_array_equal(class_counts(tv, int(tv.max()) + 1), [5, 10, 15, 20])
     # Disjoint, complete, original order kept.
     rows = {tuple(r) for r in xa} | {tuple(r) for r in xv}
     assert len(rows) == 200
