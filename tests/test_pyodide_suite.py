@@ -13,7 +13,8 @@ suite on whatever this machine has. This test makes any difference between the t
 4. asserts zero failures and errors, and that Pyodide ran exactly the tests a native collection selects.
 
 Run it alone with ``NNLIB_PYODIDE_MIRROR=../shared/pyodide/0.27.7 ./scripts/test tests/test_pyodide_suite.py``
-(needs Node >= 18, ``npm ci`` done, and PyPI reachable for the test dependencies' wheels).
+(needs Node >= 18 with npm, which installs pyodide@0.27.7 from package-lock.json when node_modules is stale, and PyPI
+reachable for the test dependencies' wheels).
 Test modules marked native_only as a whole (module-level ``pytestmark``) are not even collected inside Pyodide, so
 they may import things Pyodide lacks (Playwright, ...). Extra pytest arguments for the inner run, for debugging:
 ``NNLIB_PYODIDE_PYTEST_ARGS="-k layers -x"``. On failure the inner pytest output is shown.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import ast
 import functools
 import http.server
+import importlib
 import importlib.metadata
 import json
 import os
@@ -185,14 +187,29 @@ def _native_selection(ignore: list[str]) -> int:
     return int(found.group(1))
 
 
+def _script(name: str):
+    """Import scripts/<name>.py as a module."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+
+
+def _ensure_node_modules() -> None:
+    """`npm ci` when node_modules is missing or older than package-lock.json (scripts/build_site.py's rule), so this
+    test also works when it runs before or without the site build."""
+    try:
+        _script("build_site").ensure_node_modules()
+    except SystemExit as exc:  # its way of saying npm or package-lock.json is missing
+        require(False, str(exc))
+    require(PYODIDE_NPM.is_file(), f"{PYODIDE_NPM.parent} is missing after npm ci: add pyodide@0.27.7 to package.json")
+
+
 def _build_runtime(mirror: Path, dest: Path) -> str:
     """dest = the runtime folder (symlinks to `mirror`'s files) + nnlib wheel + a lock listing nnlib.
     Returns build_wheel's log."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import build_wheel
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    build_wheel = _script("build_wheel")
     dest.mkdir()
     for item in mirror.iterdir():
         if item.name != "pyodide-lock.json":
@@ -207,7 +224,7 @@ def _build_runtime(mirror: Path, dest: Path) -> str:
 
 def test_nnlib_suite_passes_inside_pyodide(pyodide_mirror, wheel_server, tmp_path):
     node = _node()
-    require(PYODIDE_NPM.is_file(), f"{PYODIDE_NPM.parent} is missing: run `npm ci` in {ROOT}")
+    _ensure_node_modules()
     npm_version = json.loads(PYODIDE_NPM.read_text())["version"]
     lock = json.loads((pyodide_mirror / "pyodide-lock.json").read_text())
     assert npm_version == lock["info"]["version"], (
