@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import gradient as _gradient
+from .functions import sigmoid
 from .init import scale_for
 from .layers import (
     Affine,
@@ -28,7 +29,7 @@ from .layers import (
     SoftmaxWithLoss,
     Tanh,
 )
-from .util import SeedLike, as_rng, conv_output_size, float_dtype
+from .util import SeedLike, as_rng, conv_output_size, float_dtype, labels_from_target
 
 ACTIVATIONS: dict[str, type[Layer]] = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 
@@ -370,6 +371,8 @@ class Network(ReadyNet):
             W = self.rng.standard_normal((fan_in, fan_out)).astype(dt)
             layers += [Affine(W, self.rng.standard_normal(fan_out).astype(dt)), Sigmoid()]
         super().__init__({"sizes": list(sizes)}, dt, seed, layers=layers, loss_layer=MeanSquaredLoss())
+        self._Ws = [self.params[f"W{i}"] for i in range(1, self.num_layers)]
+        self._bs = [self.params[f"b{i}"] for i in range(1, self.num_layers)]
 
     @property
     def weights(self) -> list[np.ndarray]:
@@ -402,14 +405,46 @@ class Network(ReadyNet):
             )
         return x, t
 
+    def _one_hot(self, t: np.ndarray, n: int) -> np.ndarray:
+        """Targets as one-hot rows ``(n, sizes[-1])`` in the network's dtype (integer labels are checked)."""
+        labels = labels_from_target(t, (n, self.sizes[-1]), "Network")
+        if labels is None:
+            return np.asarray(t, dtype=self.dtype)
+        return np.eye(self.sizes[-1], dtype=self.dtype)[labels]
+
     def update_mini_batch(self, mini_batch, eta: float) -> None:
         """One gradient-descent step on the whole mini-batch at once: ``p -= eta * mean gradient``.
 
         (Nielsen's ``w - (eta/m) * sum of per-sample gradients`` is the same step, computed sample by sample.)
         """
         x, t = self._as_arrays(mini_batch)
-        for name, g in self.gradient(x, t).items():
-            self.params[name] -= eta * g
+        self._step(x, self._one_hot(t, len(x)), eta)
+
+    def _step(self, x: np.ndarray, y: np.ndarray, eta: float) -> None:
+        """Nielsen's backpropagation with a matrix of m samples (one per row) in place of one column vector.
+
+        It computes what ``self.gradient`` computes through the layers (tests/test_fast_paths.py checks that), with
+        the fewest NumPy calls, because at mini-batch 10 the time goes to calls, not to arithmetic.
+        """
+        Ws, bs = self._Ws, self._bs  # (in, out) and (out,): the arrays of params, updated in place
+        # Forward pass, keeping every layer's activation a = sigmoid(z): the derivative sigmoid'(z) is a * (1 - a).
+        activations = [np.asarray(x, dtype=self.dtype)]
+        for W, b in zip(Ws, bs):
+            z = activations[-1] @ W
+            z += b
+            activations.append(sigmoid(z))
+        # Output error delta = dC/dz for C = mean 0.5 ||a - y||^2, scaled by eta once here, so that every gradient
+        # below comes out already multiplied by the learning rate.
+        a = activations[-1]
+        delta = (a - y) * (a * (1 - a)) * (eta / len(y))
+        for layer in range(len(Ws) - 1, -1, -1):
+            a_prev = activations[layer]
+            if layer:  # the error of the layer below, computed before this layer's weights change
+                delta_below = (delta @ Ws[layer].T) * (a_prev * (1 - a_prev))
+            Ws[layer] -= a_prev.T @ delta
+            bs[layer] -= delta.sum(axis=0)
+            if layer:
+                delta = delta_below
 
     def SGD(self, training_data, epochs: int, mini_batch_size: int, eta: float, test_data=None) -> list[int]:
         """Mini-batch stochastic gradient descent, shuffling the training data each epoch with the network's rng.
@@ -418,13 +453,14 @@ class Network(ReadyNet):
         per-epoch counts of correct test predictions (empty without test data).
         """
         x, t = self._as_arrays(training_data)
+        y = self._one_hot(t, len(x))  # once, not per mini-batch
         test = self._as_arrays(test_data) if test_data is not None else None
         history = []
         for epoch in range(epochs):
             order = self.rng.permutation(len(x))
             for start in range(0, len(x), mini_batch_size):
                 batch = order[start : start + mini_batch_size]
-                self.update_mini_batch((x[batch], t[batch]), eta)
+                self._step(x[batch], y[batch], eta)
             if test is not None:
                 history.append(self.evaluate(test))
                 print(f"Epoch {epoch}: {history[-1]} / {len(test[0])}")

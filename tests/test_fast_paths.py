@@ -358,6 +358,20 @@ def test_vectorised_network_step_matches_nielsens_per_sample_loop():
         assert rel_err(w, rw) < TOL
 
 
+@pytest.mark.parametrize("targets", ["labels", "one-hot"])
+def test_vectorised_network_step_matches_the_layer_by_layer_gradient(targets):
+    """Network's direct backpropagation against Sequential.gradient through its Affine and Sigmoid layers."""
+    rng = np.random.default_rng(15)
+    x, labels = rng.standard_normal((7, 6)), rng.integers(0, 3, size=7)
+    t = labels if targets == "labels" else np.eye(3)[labels]
+    fast, plain = nets.Network([6, 5, 4, 3], seed=2), nets.Network([6, 5, 4, 3], seed=2)
+    fast.update_mini_batch((x, t), 0.7)
+    for name, g in nets.Sequential.gradient(plain, x, t).items():
+        plain.params[name] -= 0.7 * g
+    for name in fast.params:
+        assert rel_err(fast.params[name], plain.params[name]) < TOL, name
+
+
 def test_network_sgd_epoch_equals_its_mini_batch_steps():
     """SGD's fast epoch loop gives exactly the steps of update_mini_batch on the shuffled order."""
     rng = np.random.default_rng(13)
