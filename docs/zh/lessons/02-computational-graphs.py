@@ -129,7 +129,7 @@ print("税率：", round(dtax, 6))
 #
 # 这两个层在 nnlib 里就是 [`nnlib.layers.MulLayer`](../../reference/layers/#nnlib.layers.MulLayer) 和
 # [`nnlib.layers.AddLayer`](../../reference/layers/#nnlib.layers.AddLayer)。nnlib 的版本不允许在 `forward` 之前调用
-# `backward`，因为那时还没有记下任何输入。下面这个单元故意演示这个错误。
+# `backward`，因为那时还没有记下任何输入。下面这个单元格故意演示这个错误。
 
 # %% tags=["raises-exception"]
 fresh = layers.MulLayer()
