@@ -557,3 +557,15 @@ def test_random_shift_moves_images_and_keeps_everything_else(rng):
         random_shift(x, -1)
     with pytest.raises(ValueError, match="image_shape"):
         random_shift(np.zeros((2, 10)), 1)
+
+
+@pytest.mark.native_only  # reads the repository's README
+def test_readme_states_the_bundled_sizes():
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    data = Path(datasets.__file__).parent / "data"
+    for name in ("digits.npz", "mnist_subset.npz"):
+        match = re.search(rf"`nnlib/data/{re.escape(name)}`, ([\d,]+) bytes", readme)
+        assert match, f"README does not state the size of {name}"
+        assert int(match.group(1).replace(",", "")) == (data / name).stat().st_size, name
