@@ -8,7 +8,10 @@ Method, because this machine is shared and timings drift by 1.3-1.7x between run
 - a ratio is computed inside each round (median unit time of A / median unit time of B) and the reported ratio is the
   median of these per-round ratios; the absolute ms figures are pooled over all rounds;
 - all contenders use the same number of threads: numpy's BLAS pool (threadpoolctl), PyTorch's intra-op pool
-  (torch.set_num_threads) and OMP/OPENBLAS/MKL_NUM_THREADS are all set to --threads.
+  (torch.set_num_threads) and OMP/OPENBLAS/MKL_NUM_THREADS are all set to --threads, 1 by default. One thread,
+  because the matrices of these networks are too small to gain much from a second one, and on a machine shared
+  with other work a multi-threaded BLAS waits for descheduled threads: measured here under load, a 100x784x50
+  float32 product took 2.7 ms with two OpenBLAS threads instead of 0.05 ms.
 
 Run it through ./scripts/bench (which sets up .venv with the bench extra); `--help` lists the options.
 """
@@ -61,10 +64,10 @@ def workloads(n_train: int, budget_scale: float) -> dict[str, Workload]:
     b = budget_scale
     return {w.key: w for w in [
         Workload("mlp", "TwoLayerNet(784, 50, 10), batch 100, Adam(lr=1e-3): one training step", "step", 100,
-                 [nn, torch, book, floor], warmup=20, min_units=30, max_units=5000, budget_s=1.0 * b),
+                 [nn, torch, book, floor], warmup=20, min_units=30, max_units=5000, budget_s=0.6 * b),
         Workload("cnn", "SimpleConvNet (conv 30x5x5, ReLU, pool 2, affine 100, ReLU, affine 10), batch 100, "
                  "Adam(lr=1e-3): one training step", "step", 100,
-                 [nn, torch, book, floor], warmup=2, min_units=4, max_units=500, budget_s=1.5 * b),
+                 [nn, torch, book, floor], warmup=2, min_units=4, max_units=500, budget_s=1.0 * b),
         Workload("network", f"Network([784, 30, 10]), sigmoid, quadratic cost: one epoch of {n_train:,} images at "
                  "mini-batch 10, eta 3.0", "epoch", n_train,
                  [Contender("nnlib", "nnlib Network (vectorised)", "float64"),
@@ -260,9 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", default="mlp,cnn,network,eval_mlp,eval_cnn,eval_network",
                    help="comma-separated workloads to run (default: all): mlp, cnn, network, eval_mlp, eval_cnn, "
                         "eval_network")
-    p.add_argument("--rounds", type=int, default=5, help="rounds that alternate the contenders (>= 3; default 5)")
-    p.add_argument("--threads", type=int, default=None,
-                   help="threads for every contender's BLAS / OpenMP / PyTorch pool (default: numpy's BLAS threads)")
+    p.add_argument("--rounds", type=int, default=7, help="rounds that alternate the contenders (>= 3; default 7)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="threads for every contender's BLAS / OpenMP / PyTorch pool (default 1; 0 = numpy's default)")
     p.add_argument("--quick", action="store_true",
                    help="a fast smoke run: 3 rounds, shorter time budgets, Network epochs of 10,000 images")
     p.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
@@ -272,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     if rounds < 3:
         p.error("--rounds must be at least 3 (ratios are medians over rounds)")
     n_train = 10_000 if args.quick else NIELSEN_TRAIN
+    if args.threads < 0:
+        p.error("--threads must be >= 0")
     threads = args.threads or default_threads()
     all_w = workloads(n_train, 0.4 if args.quick else 1.0)
     chosen = [k.strip() for k in args.only.split(",") if k.strip()]

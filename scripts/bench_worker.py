@@ -123,6 +123,7 @@ def main() -> None:
 
     cfg = json.loads(sys.stdin.readline())
     try:
+        import numpy  # noqa: F401  (loaded first, so that threadpoolctl sees and limits its BLAS)
         info = _set_threads(cfg["threads"])
         unit = _make(cfg["workload"], cfg["contender"], cfg.get("seed", 0), cfg.get("n_train", 50_000))
         if cfg["contender"] == "torch":
