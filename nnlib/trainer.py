@@ -115,7 +115,9 @@ class ConsoleProgress:
                 if now - self._last_draw >= self.min_interval:
                     self._last_draw = now
                     self._bar.set_postfix_str(
-                        f"epoch {info['epoch']}/{info['epochs']} loss {info['loss']:.4f}", refresh=False
+                        f"epoch {info['epoch']}/{info['epochs']} loss {info['loss']:.4f} "
+                        f"acc {_fmt_acc(info['train_acc'])}",
+                        refresh=False,
                     )
             elif self._tty:
                 now = time.perf_counter()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import sys
 import time
 import types
@@ -278,10 +279,11 @@ def test_tqdm_is_used_when_installed(digits, monkeypatch):
 
     monkeypatch.setitem(sys.modules, "tqdm", types.SimpleNamespace(tqdm=FakeTqdm))
     out = FakeTerminal()
-    quick_run(digits, callback=ConsoleProgress(stream=out))
+    quick_run(digits, callback=ConsoleProgress(stream=out, min_interval=0.0))
     (bar,) = made
     assert bar.total == 20 and bar.n == 20 and bar.closed and bar.file is out
     assert len(bar.lines) == 2 and bar.lines[1].startswith("epoch 2/2: loss")
+    assert re.fullmatch(r"epoch 2/2 loss \d\.\d{4} acc \d\.\d{4}", bar.postfix)
     assert "final test accuracy" in out.getvalue()
     # Not a terminal: no tqdm even though it is installed.
     made.clear()
