@@ -289,8 +289,9 @@ def load_network(file: FileLike) -> Any:
         raise ValueError(f"{name}: the stored configuration of {cls_name} is not a JSON object")
     try:
         net = classes[cls_name](**config)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: cannot build {cls_name} from the stored configuration {config}: {exc}") from None
+    except (TypeError, ValueError, MemoryError) as exc:
+        # MemoryError: a damaged or hostile configuration asking for absurd layer sizes.
+        raise ValueError(f"{name}: cannot build {cls_name} from the stored configuration {config}: {exc!r}") from None
     buffers = {k[len(BUFFER_PREFIX) :]: arrays.pop(k) for k in list(arrays) if k.startswith(BUFFER_PREFIX)}
     assign_params(net, arrays, source=f"the parameters in {name}")
     own_buffers = getattr(net, "buffers", None)

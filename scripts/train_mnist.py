@@ -38,7 +38,7 @@ from nnlib.trainer import ConsoleProgress, Trainer  # noqa: E402
 TARGETS = {"mlp": 0.980, "conv": 0.990}
 DEFAULTS = {  # epochs, lr, lr decay per epoch
     "mlp": dict(epochs=20, lr=1e-3, lr_decay=0.85),
-    "conv": dict(epochs=12, lr=1e-3, lr_decay=0.75),
+    "conv": dict(epochs=6, lr=1e-3, lr_decay=0.6),
 }
 
 

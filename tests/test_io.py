@@ -208,6 +208,9 @@ def test_load_network_rejections(tmp_path, rng):
         (dict(edit_meta=set_("format", "other")), "unknown network description format"),
         (dict(edit_meta=set_("config", {"input_size": 6, "bogus": 1})), "cannot build TwoLayerNet"),
         (dict(edit_meta=set_("config", [1, 2])), "not a JSON object"),
+        # Absurd sizes (40 TB of weights) are refused before any parameter is compared.
+        (dict(edit_meta=set_("config", {"input_size": 10**12, "hidden_size": 5, "output_size": 3})),
+         "cannot build TwoLayerNet"),
         (dict(edit_arrays=set_("W1", np.array(["a"] * 30).reshape(6, 5))), "non-numeric"),
     ]
     for kwargs, message in cases:
