@@ -149,13 +149,18 @@ export class Notebook {
   /** Restart Python: every cell counts as not run again; outputs stay visible. */
   async restart(message = this.t.restarted) {
     this.cancelQueue();
-    for (const cell of this.cells) {
-      cell.executed = false;
-      if (cell.state !== "running") cell.setState("idle");
-    }
-    this.executionCount = 0;
+    this.forgetExecution();
     this.onReset(message);
     await this.kernel.restart();
+  }
+
+  /** Python lost its state: no cell counts as run any more (their outputs stay visible). */
+  forgetExecution(except = null) {
+    for (const cell of this.cells) {
+      cell.executed = false;
+      if (cell !== except && cell.state !== "running" && cell.state !== "queued") cell.setState("idle");
+    }
+    this.executionCount = 0;
   }
 
   /** Set by main.js: shows a page-level message after Python lost its state. */
@@ -179,19 +184,19 @@ export class Notebook {
   }
 
   async execute(cell) {
-    cell.setState("running", this.t.running);
     cell.lastRunError = false;
     cell.lastRunStopped = false;
-    const out = cell.beginOutput();
-    let result;
     try {
-      await this.kernel.start();
+      await this.kernel.start(); // the cell stays "queued" while Python loads (the toolbar shows the progress)
     } catch (error) {
-      out.note(`${this.t.loadFailed}\n${error.message}`, "error");
+      cell.beginOutput().note(`${this.t.loadFailed}\n${error.message}`, "error");
       cell.setState("error", this.t.failed);
       this.cancelQueue();
       return false;
     }
+    cell.setState("running", this.t.running);
+    const out = cell.beginOutput();
+    let result;
     cell.root.scrollIntoView({ block: "nearest" });
     result = await this.kernel.run(cell.editor.getCode(), cell.number, {
       onOutput: (message) => {
@@ -203,8 +208,7 @@ export class Notebook {
     if (result.reset) {
       cell.lastRunStopped = result.interrupted;
       out.note(result.interrupted ? this.t.stoppedReset : this.t.restarted, "warning");
-      for (const c of this.cells) c.executed = false;
-      this.executionCount = 0;
+      this.forgetExecution(cell);
       cell.setState("error", this.t.failed);
       if (result.interrupted) this.onReset(this.t.stoppedReset);
       return false;

@@ -1,0 +1,320 @@
+"""End-to-end tests of the in-browser runtime: the offline site build in headless Chromium, nothing but 127.0.0.1.
+
+The tests of this module share one browser context and, mostly, one lesson page (Python starts once); they run in
+file order and build on each other's state where that is the point (Stop keeps variables, Restart clears them).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from browser_helpers import RequestLog, new_context
+
+pytestmark = pytest.mark.slow
+
+LESSON = "/{lang}/lessons/01-activation-functions/"
+DIGITS = "/en/lessons/03-digits-network/"
+LOAD_TIMEOUT = 90_000  # ms: cold Pyodide + numpy + nnlib on a busy 2-core machine
+RUN_TIMEOUT = 60_000
+
+
+# --------------------------------------------------------------------------------------------------------- helpers
+
+
+def open_lesson(page, url: str, isolated: bool = True) -> None:
+    """Open a lesson page and wait until its cells are runnable (after the service worker's one-time reload)."""
+    page.goto(url)
+    if isolated:
+        page.wait_for_function("self.crossOriginIsolated === true", timeout=20_000)
+    page.wait_for_function("window.nnlibRuntime && window.nnlibRuntime.notebook", timeout=20_000)
+
+
+def cell(page, n: int):
+    return page.locator(f'[data-nnrt-cell="{n}"]')
+
+
+def cell_count(page) -> int:
+    return page.locator("[data-nnrt-cell]").count()
+
+
+def state(page, n: int) -> str:
+    return cell(page, n).get_attribute("data-nnrt-state")
+
+
+def wait_state(page, n: int, states: tuple[str, ...] = ("done", "error"), timeout: float = RUN_TIMEOUT) -> str:
+    page.wait_for_function(
+        "([n, states]) => states.includes(document.querySelector(`[data-nnrt-cell=\"${n}\"]`).dataset.nnrtState)",
+        arg=[n, list(states)],
+        timeout=timeout,
+    )
+    return state(page, n)
+
+
+def set_code(page, n: int, code: str) -> None:
+    """Replace the code of cell n by typing into its editor (select all, then insert the text)."""
+    cell(page, n).locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(code)
+    assert editor_code(page, n) == code
+
+
+def editor_code(page, n: int) -> str:
+    return page.evaluate("(n) => window.nnlibRuntime.notebook.cells[n - 1].editor.getCode()", n)
+
+
+def run(page, n: int, timeout: float = RUN_TIMEOUT) -> str:
+    cell(page, n).get_by_role("button", name=re.compile(rf"^Run cell {n}\b")).click()
+    return wait_state(page, n, timeout=timeout)
+
+
+def output(page, n: int) -> str:
+    return cell(page, n).locator(".nnrt-output").inner_text()
+
+
+def wait_ready(page, timeout: float = LOAD_TIMEOUT) -> None:
+    page.wait_for_function("window.nnlibRuntime.kernel.state === 'ready'", timeout=timeout)
+
+
+# --------------------------------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def requests_log() -> RequestLog:
+    return RequestLog()
+
+
+@pytest.fixture(scope="module")
+def context(browser, requests_log: RequestLog) -> Iterator[object]:
+    ctx = new_context(browser, requests_log)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def lesson(context, site_url: str) -> Iterator[object]:
+    """The English first lesson, isolated by the site's service worker; Python starts on the first Run."""
+    page = context.new_page()
+    page.add_init_script("window.NNLIB_RUNTIME_AUTOSTART = false")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_lesson(page, site_url + LESSON.format(lang="en"))
+    assert cell_count(page) >= 3, "the first lesson should have at least three code cells"
+    yield page
+    page.close()
+    assert not errors, f"uncaught errors on the page: {errors}"
+
+
+# --------------------------------------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize(
+    ("lang", "run_label", "run_all", "restart", "reset", "idle"),
+    [
+        ("en", "Run cell 1 (Shift+Enter)", "Run all", "Restart", "Reset cell 1", "Python starts when you run a cell"),
+        ("zh", "运行第 1 个单元格（Shift+Enter）", "全部运行", "重启", "重置第 1 个单元格", "运行任一单元格时启动 Python"),
+    ],
+)
+def test_labels_in_the_page_language(context, site_url, lang, run_label, run_all, restart, reset, idle) -> None:
+    page = context.new_page()
+    page.add_init_script("window.NNLIB_RUNTIME_AUTOSTART = false")
+    try:
+        open_lesson(page, site_url + LESSON.format(lang=lang))
+        assert page.get_attribute("html", "lang").startswith(lang)
+        run_button = page.get_by_role("button", name=run_label, exact=True)
+        assert run_button.count() == 1
+        assert run_button.evaluate("b => b.tagName") == "BUTTON"
+        assert page.get_by_role("button", name=re.compile(run_all)).count() == 1
+        assert page.get_by_role("button", name=re.compile(restart)).count() == 1
+        assert page.get_by_role("button", name=re.compile("^" + reset)).count() == 1
+        assert page.locator(".nnrt-toolbar .nnrt-state").inner_text() == idle
+        editor = cell(page, 1).locator(".cm-content")
+        assert editor.get_attribute("aria-label") == ("Code of cell 1" if lang == "en" else "第 1 个单元格的代码")
+    finally:
+        page.close()
+
+
+def test_running_a_later_cell_first_runs_the_earlier_ones(lesson) -> None:
+    page = lesson
+    last = cell_count(page)
+    t0 = time.monotonic()
+    cell(page, last).get_by_role("button", name=re.compile(rf"^Run cell {last}\b")).click()
+    # Visibly: the earlier cells are queued on behalf of the clicked one before Python is even loaded.
+    assert state(page, 1) in ("queued", "running")
+    assert f"cell {last}" in cell(page, 1).locator(".nnrt-cellstatus").inner_text()
+    page.wait_for_selector(".nnrt-toolbar[data-nnrt-runtime=loading] progress.nnrt-loading", timeout=10_000)
+    assert wait_state(page, last, timeout=LOAD_TIMEOUT) == "done", output(page, last)
+    for n in range(1, last + 1):
+        expected = "error" if "celltag_raises-exception" in (cell(page, n).get_attribute("class") or "") else "done"
+        assert state(page, n) == expected, f"cell {n}: {output(page, n)}"
+    print(f"first Run to last cell done: {time.monotonic() - t0:.1f} s (includes loading Python)")
+
+
+def test_run_all_runs_every_cell_in_order(lesson) -> None:
+    page = lesson
+    page.get_by_role("button", name=re.compile("Run all")).click()
+    last = cell_count(page)
+    assert state(page, last) == "queued"
+    wait_state(page, last, timeout=RUN_TIMEOUT * 2)
+    counts = [int(re.search(r"\d+", cell(page, n).locator(".jp-InputPrompt").inner_text()).group()) for n in range(1, last + 1)]
+    assert counts == sorted(counts) and len(set(counts)) == last, counts
+    assert all(state(page, n) in ("done", "error") for n in range(1, last + 1))
+
+
+def test_edited_code_runs_and_a_traceback_points_at_the_cell(lesson) -> None:
+    page = lesson
+    set_code(page, 1, "def inverse(v):\n    return 1 / v\n\nvalue = 21\ninverse(0)")
+    assert run(page, 1) == "error"
+    traceback = cell(page, 1).locator(".nnrt-traceback").inner_text()
+    assert 'File "<cell 1>", line 5, in <module>' in traceback
+    assert 'File "<cell 1>", line 2, in inverse' in traceback
+    assert "return 1 / v" in traceback and "ZeroDivisionError: division by zero" in traceback
+    assert "_nnlib_runner" not in traceback  # the runner's own frames are hidden
+    # The next cell still runs, in the same namespace; printed text is text, not HTML.
+    set_code(page, 2, 'print("<b>not bold</b>", value * 2)\nvalue')
+    assert run(page, 2) == "done"
+    assert "<b>not bold</b> 42" in output(page, 2)
+    assert cell(page, 2).locator(".nnrt-output b").count() == 0
+    assert cell(page, 2).locator(".nnrt-result").inner_text() == "21"
+
+
+def test_a_matplotlib_figure_appears(lesson) -> None:
+    page = lesson
+    set_code(page, 3, "import matplotlib.pyplot as plt\nplt.plot([0, 1, 2], [2, 0, 1])\nplt.title('e2e')\nplt.show()")
+    assert run(page, 3) == "done", output(page, 3)
+    figure = cell(page, 3).locator("img.nnrt-figure")
+    assert figure.count() == 1
+    figure.wait_for()
+    assert page.wait_for_function("(img) => img.complete && img.naturalWidth > 100", arg=figure.element_handle())
+
+
+def test_keyboard_runs_cells(lesson) -> None:
+    page = lesson
+    set_code(page, 3, "print('shift', 6 * 7)")
+    page.keyboard.press("Shift+Enter")  # the editor has the focus after typing
+    wait_state(page, 3)
+    assert "shift 42" in output(page, 3)
+    set_code(page, 3, "print('button', 7 * 6)")
+    cell(page, 3).locator("button.nnrt-run").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('[data-nnrt-cell=\"3\"]').dataset.nnrtState === 'running'"
+                           " || document.querySelector('[data-nnrt-cell=\"3\"] .nnrt-output').innerText.includes('button 42')")
+    wait_state(page, 3)
+    assert "button 42" in output(page, 3)
+
+
+def test_stop_interrupts_an_infinite_loop_and_keeps_the_state(lesson) -> None:
+    page = lesson
+    assert page.evaluate("crossOriginIsolated"), "the service worker should have isolated the page"
+    set_code(page, 1, "counter = 0\nwhile True:\n    counter += 1")
+    cell(page, 1).get_by_role("button", name=re.compile(r"^Run cell 1\b")).click()
+    wait_state(page, 1, ("running",))
+    page.wait_for_timeout(1000)
+    # The tab stays responsive while Python loops: the page answers and other cells can be edited and reset.
+    t0 = time.monotonic()
+    assert page.evaluate("1 + 1") == 2
+    cell(page, 2).get_by_role("button", name=re.compile(r"^Reset cell 2")).click()
+    assert time.monotonic() - t0 < 5
+    cell(page, 1).get_by_role("button", name=re.compile(r"^Stop cell 1")).click()
+    assert wait_state(page, 1, timeout=10_000) == "error"
+    out = output(page, 1)
+    assert "KeyboardInterrupt" in out and "Variables are kept" in out
+    set_code(page, 2, "print('still counting:', counter > 0)")
+    assert run(page, 2) == "done"
+    assert "still counting: True" in output(page, 2)
+
+
+def test_reset_restores_code_and_build_time_output(lesson) -> None:
+    page = lesson
+    original = cell(page, 2).locator(".clipboard-copy-txt").text_content().rstrip("\n")
+    cell(page, 2).get_by_role("button", name=re.compile(r"^Reset cell 2")).click()
+    assert editor_code(page, 2) == original
+    assert cell(page, 2).locator(".nnrt-output").is_hidden()
+    static = cell(page, 2).locator(".jp-Cell-outputWrapper")
+    if static.count():
+        assert static.is_visible()
+
+
+def test_restart_clears_the_state(lesson) -> None:
+    page = lesson
+    cell(page, 1).get_by_role("button", name=re.compile(r"^Reset cell 1")).click()  # no infinite loop on re-run
+    page.get_by_role("button", name=re.compile("Restart")).click()
+    wait_ready(page)
+    set_code(page, 2, "print(counter)")
+    assert run(page, 2) == "error"
+    assert state(page, 1) == "done"  # cell 1 ran again first, after the restart
+    assert "NameError: name 'counter' is not defined" in output(page, 2)
+
+
+def test_stop_without_isolation_restarts_python(browser, site_url, requests_log) -> None:
+    ctx = new_context(browser, requests_log, service_workers="block")
+    page = ctx.new_page()
+    try:
+        page.add_init_script("window.NNLIB_RUNTIME_AUTOSTART = false")
+        open_lesson(page, site_url + LESSON.format(lang="en"), isolated=False)
+        assert page.evaluate("crossOriginIsolated") is False
+        original = cell(page, 1).locator(".clipboard-copy-txt").text_content().rstrip("\n")
+        set_code(page, 1, original + "\nmarker = 'before'")  # the later cells need cell 1's imports
+        assert run(page, 1, timeout=LOAD_TIMEOUT) == "done"
+        set_code(page, 2, "while True:\n    pass")
+        cell(page, 2).get_by_role("button", name=re.compile(r"^Run cell 2\b")).click()
+        wait_state(page, 2, ("running",))
+        page.wait_for_timeout(500)
+        assert page.evaluate("1 + 1") == 2
+        cell(page, 2).get_by_role("button", name=re.compile(r"^Stop cell 2")).click()
+        assert wait_state(page, 2, timeout=10_000) == "error"
+        assert "not cross-origin isolated" in output(page, 2)
+        assert "not cross-origin isolated" in page.locator(".nnrt-toolbar .nnrt-message").inner_text()
+        assert state(page, 1) == "idle"  # Python was restarted: no cell counts as run any more
+        wait_ready(page)
+        cell(page, 2).get_by_role("button", name=re.compile(r"^Reset cell 2")).click()
+        set_code(page, 3, "print(marker)")
+        assert run(page, 3) == "done"  # cells 1 and 2 ran again first
+        assert output(page, 3).strip() == "before"
+    finally:
+        page.close()
+        ctx.close()
+
+
+def test_digits_lesson_trains_with_a_live_progress_bar(context, site_url) -> None:
+    page = context.new_page()
+    try:
+        page.add_init_script("window.NNLIB_RUNTIME_AUTOSTART = false")
+        open_lesson(page, site_url + DIGITS)
+        codes = page.locator(".clipboard-copy-txt").all_text_contents()
+        training = [i + 1 for i, code in enumerate(codes) if "Trainer(" in code]
+        assert training, "the digits lesson should train with nnlib's Trainer"
+        n = training[0]
+        cell(page, n).get_by_role("button", name=re.compile(rf"^Run cell {n}\b")).click()
+        wait_state(page, n, ("running",), timeout=LOAD_TIMEOUT)
+        t0 = time.monotonic()
+        bar = cell(page, n).locator(".nnrt-progress progress")
+        bar.wait_for(timeout=RUN_TIMEOUT)
+        seen = set()
+        while state(page, n) == "running" and time.monotonic() - t0 < 180:
+            seen.add(round(float(bar.evaluate("b => b.value")), 3))
+            page.wait_for_timeout(50)
+        elapsed = time.monotonic() - t0
+        assert wait_state(page, n, timeout=RUN_TIMEOUT) == "done", output(page, n)
+        assert cell(page, n).locator(".nnrt-progress").get_attribute("data-event") == "end"
+        assert float(bar.evaluate("b => b.value")) == 1.0
+        print(f"training cell: {elapsed:.1f} s in the browser, progress values seen: {len(seen)}")
+        assert len(seen) >= 2, "the progress bar should move while the cell runs"
+        text = output(page, n)
+        accuracies = [
+            float(m.group(1)) / (100 if m.group(2) else 1)
+            for m in re.finditer(r"test[^\n\d]*?(\d+(?:\.\d+)?)\s*(%?)", text, re.IGNORECASE)
+        ]
+        assert accuracies and accuracies[-1] > 0.9, f"no test accuracy above 90% in:\n{text}"
+    finally:
+        page.close()
+
+
+def test_no_request_left_localhost(site_url, requests_log) -> None:
+    """Runs last in this module: everything above happened without a single request off 127.0.0.1."""
+    assert any(url.endswith("/pyodide.asm.wasm") for url in requests_log.urls), "Pyodide was not loaded from the site"
+    assert any("/nnlib-" in url and url.endswith(".whl") for url in requests_log.urls)
+    assert requests_log.foreign == [], f"requests off 127.0.0.1: {sorted(set(requests_log.foreign))}"
