@@ -303,3 +303,53 @@ def test_install_command_is_never_bare(site: dict) -> None:
         for match in bare.finditer(text):
             context = text[max(0, match.start() - 60): match.end() + 20]
             assert "bare" in context or "直接运行" in context, f"{page}: {context!r}"
+
+
+KATEX_CHECK_JS = r"""
+const katex = require(process.argv[1]);
+let data = "";
+process.stdin.on("data", (c) => (data += c));
+process.stdin.on("end", () => {
+  const errors = [];
+  for (const [where, tex, display] of JSON.parse(data)) {
+    try {
+      katex.renderToString(tex, { displayMode: display, throwOnError: true, strict: "error" });
+    } catch (e) {
+      errors.push(`${where}: ${e.message}`);
+    }
+  }
+  process.stdout.write(JSON.stringify(errors));
+});
+"""
+
+
+def formulas() -> list[tuple[str, str, bool]]:
+    """Every formula of the lessons' markdown cells ($$...$$ and $...$), with its file and display mode."""
+    import jupytext
+
+    found = []
+    for lang in LANGS:
+        for path in sorted((ROOT / "docs" / lang / "lessons").glob("*.py")):
+            for cell in jupytext.read(path).cells:
+                if cell.cell_type != "markdown":
+                    continue
+                text = re.sub(r"`[^`]*`", "", cell.source)  # inline code is not math
+                for m in re.finditer(r"\$\$(.+?)\$\$", text, re.S):
+                    found.append((f"{lang}/{path.name}", m.group(1), True))
+                text = re.sub(r"\$\$(.+?)\$\$", "", text, flags=re.S)
+                for m in re.finditer(r"\$([^$\n]+?)\$", text):
+                    found.append((f"{lang}/{path.name}", m.group(1), False))
+    return found
+
+
+def test_every_formula_typesets_with_katex() -> None:
+    node = shutil.which("node")
+    katex = ROOT / "node_modules" / "katex"
+    require(node is not None and katex.is_dir(), "node and node_modules/katex are needed (npm ci)")
+    items = formulas()
+    assert len(items) > 50, f"only {len(items)} formulas found: is the extraction broken?"
+    proc = subprocess.run([node, "-e", KATEX_CHECK_JS, str(katex)], input=json.dumps(items), capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    errors = json.loads(proc.stdout)
+    assert not errors, "formulas KaTeX cannot typeset:\n" + "\n".join(errors)
