@@ -256,8 +256,8 @@ backprop_dW1 = net[0].dW.copy()
 # %% [markdown]
 # How do we know the backward pass is right? Compare it with the slow but dependable numerical gradient
 # ([`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) nudges each weight by
-# $\pm h$ in place). A relative error around $10^{-7}$ or below means they agree; a bug typically shows up as an error
-# near $1$.
+# $\pm h$ in place). A relative error of $10^{-6}$ or less means they agree; a bug typically shows up as an error
+# far larger, often near $1$.
 
 # %%
 numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)

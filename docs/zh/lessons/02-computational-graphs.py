@@ -249,7 +249,7 @@ backprop_dW1 = net[0].dW.copy()
 # %% [markdown]
 # 怎么知道反向传播算得对？拿它和虽慢但可靠的数值梯度比较
 # （[`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) 就地把每个权重加减 $h$）。
-# 相对误差在 $10^{-7}$ 左右或更小，说明两者一致；如果有错误，误差通常接近 $1$。
+# 相对误差不超过 $10^{-6}$，说明两者一致；如果有错误，误差通常大得多，往往接近 $1$。
 
 # %%
 numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)
