@@ -122,26 +122,29 @@ def _distribution(module: str) -> tuple[str, str]:
 def _download(modules: set[str], dest: Path) -> list[str]:
     """pip-download pure-Python wheels for `modules` and their requirements into `dest`; returns notes to print.
 
-    Each is pinned to its native version so both runtimes run the same pytest; when that version has no pure wheel
-    (hypothesis ships compiled wheels since 6.156) the newest pure one is taken, and said so.
+    One pip call, each distribution capped at its native version (``pytest<=9.2.0``): both runtimes then run the same
+    pytest, and where that version has no pure wheel (hypothesis ships compiled wheels since 6.156) the newest pure
+    one below it is taken, and said so.
     """
-    notes = []
-    base = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--only-binary=:all:",
-            "--python-version", "3.12", "--platform", "any", "--dest", str(dest)]
-    for module in sorted(modules):
-        dist, version = _distribution(module)
-        pinned = subprocess.run([*base, f"{dist}=={version}"], capture_output=True, text=True)
-        if pinned.returncode == 0:
-            continue
-        loose = subprocess.run([*base, dist], capture_output=True, text=True)
-        if loose.returncode != 0:
-            pytest.fail(f"pip could not download a pure-Python wheel of {dist} for Pyodide:\n{loose.stderr[-3000:]}")
-        notes.append(f"{dist}=={version} has no pure-Python wheel; Pyodide uses the newest one that has")
-    return notes
+    natives = dict(_distribution(module) for module in sorted(modules))
+    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--only-binary=:all:",
+           "--python-version", "3.12", "--platform", "any", "--dest", str(dest),
+           *(f"{dist}<={version}" for dist, version in natives.items())]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"pip could not download pure-Python wheels for Pyodide ({' '.join(cmd[4:])}):\n"
+                    f"{proc.stderr[-3000:]}", pytrace=False)
+    got = {_wheel_name(w): w.name.split("-")[1] for w in dest.glob("*.whl")}
+    return [f"{dist} {got.get(_canonical(dist))} in Pyodide (native {version}: no pure-Python wheel)"
+            for dist, version in natives.items() if got.get(_canonical(dist)) != version]
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _wheel_name(path: Path) -> str:
-    return re.sub(r"[-_.]+", "-", path.name.split("-")[0]).lower()
+    return _canonical(path.name.split("-")[0])
 
 
 # ----------------------------------------------------------------------------------------------- plumbing
