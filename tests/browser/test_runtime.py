@@ -14,7 +14,7 @@ import pytest
 
 from browser_helpers import RequestLog, new_context
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.native_only]  # Chromium and an HTTP server: processes, sockets
 
 LESSON = "/{lang}/lessons/01-activation-functions/"
 DIGITS = "/en/lessons/03-digits-network/"
