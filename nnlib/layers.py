@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .functions import log_softmax, sigmoid
-from .util import SeedLike, as_rng, col2im, conv_output_size, im2col, labels_from_target, unfold
+from .util import SeedLike, as_rng, col2im, conv_output_size, fold, im2col, labels_from_target, unfold
 
 
 class Layer:
@@ -326,10 +326,17 @@ class BatchNormalization(Layer):
 
 
 class Convolution(Layer):
-    """2-D convolution (cross-correlation, as in every deep-learning library) by im2col and one matrix product.
+    """2-D convolution (cross-correlation, as in every deep-learning library) by unfolding patches and one matrix
+    product.
 
     ``W``: ``(FN, C, FH, FW)`` filters, ``b``: ``(FN,)``. Input ``(N, C, H, W)``; output ``(N, FN, OH, OW)`` with
     ``OH = (H + 2*pad - FH) / stride + 1`` (likewise OW).
+
+    The book builds im2col's matrix, one row per output position; this layer builds the same numbers transposed
+    and with the batch as the fastest-varying index (:func:`~nnlib.util.unfold`), which is several times faster.
+    Its output is then a view of an array stored ``(FN, OH, OW, N)``: shape and values are the usual ones, only the
+    memory order differs, and the next layers (ReLU, pooling) keep it, so their passes run along the batch too.
+    tests/test_fast_paths.py checks this layer against a convolution written with plain loops.
     """
 
     param_names = ("W", "b")
@@ -341,8 +348,7 @@ class Convolution(Layer):
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
         self.x_shape: tuple[int, ...] | None = None
-        self.col: np.ndarray | None = None
-        self.col_W: np.ndarray | None = None
+        self.cols: np.ndarray | None = None  # unfold(x): (C*FH*FW, OH*OW*N)
 
     def __repr__(self) -> str:
         fn, c, fh, fw = self.W.shape
@@ -359,32 +365,25 @@ class Convolution(Layer):
         out_h = conv_output_size(H, FH, self.stride, self.pad)
         out_w = conv_output_size(W, FW, self.stride, self.pad)
         self.x_shape = x.shape
-        # im2col's matrix (N*OH*OW, C*FH*FW), built as its transpose by unfold (faster) and kept as a view.
-        self.col = unfold(x, FH, FW, self.stride, self.pad).T
-        self.col_W = self.W.reshape(FN, -1).T  # (C*FH*FW, FN)
-        # out = col @ col_W + b computed transposed, (FN, N*OH*OW): every operand is then C-ordered (BLAS is much
-        # faster so) and each output map is a contiguous block of image rows.
-        out = self.col_W.T @ self.col.T
+        self.cols = unfold(x, FH, FW, self.stride, self.pad)
+        out = self.W.reshape(FN, -1) @ self.cols  # (FN, OH*OW*N): every filter applied to every patch
         out += self.b[:, None]
-        # A view, not a copy: (N, FN, OH, OW) stored channel-major. Elementwise operations keep that layout, so the
-        # backward pass gets it back and the reshape there is free too.
-        return out.reshape(FN, N, out_h, out_w).transpose(1, 0, 2, 3)
+        return out.reshape(FN, out_h, out_w, N).transpose(3, 0, 1, 2)  # a view, (N, FN, OH, OW)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dout = self.backward_params(dout)  # (FN, N*OH*OW)
+        dout = self.backward_params(dout)  # (FN, OH*OW*N)
         FN, C, FH, FW = self.W.shape
-        # dcol = dout^T @ col_W^T, computed transposed so that it is stored column by column, like im2col's.
-        dcol = (self.col_W @ dout).T
-        return col2im(dcol, self.x_shape, FH, FW, self.stride, self.pad)
+        dcols = self.W.reshape(FN, -1).T @ dout  # (C*FH*FW, OH*OW*N)
+        return fold(dcols, self.x_shape, FH, FW, self.stride, self.pad)
 
     def backward_params(self, dout: np.ndarray) -> np.ndarray:
         """The parameter gradients ``dW``, ``db`` alone (what the first layer of a network needs: the gradient
-        with respect to its input, the data, is never used). Returns ``dout`` as ``(FN, N*OH*OW)``."""
-        self._need_forward(self.col)
+        with respect to its input, the data, is never used). Returns ``dout`` as ``(FN, OH*OW*N)``."""
+        self._need_forward(self.cols)
         FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(1, 0, 2, 3).reshape(FN, -1)
+        dout = dout.transpose(1, 2, 3, 0).reshape(FN, -1)  # free when dout is stored like forward's output
         self.db = dout.sum(axis=1)
-        self.dW = (dout @ self.col).reshape(FN, C, FH, FW)
+        self.dW = (dout @ self.cols.T).reshape(FN, C, FH, FW)
         return dout
 
 
@@ -460,6 +459,11 @@ class Pooling(Layer):
         ph, pw = self.pool_h, self.pool_w
         out_h, out_w = self.winner.shape[2:]
         cropped = H != out_h * ph or W != out_w * pw
+        if dout.strides != tuple(st // self.winner.itemsize * dout.itemsize for st in self.winner.strides):
+            # One copy into the memory order of the forward pass: the passes below are much faster without mixing.
+            same_order = np.empty_like(self.winner, dtype=dout.dtype)
+            same_order[...] = dout
+            dout = same_order
         # Same memory layout as the input, so that the layers before get back what they gave.
         dx = np.zeros_like(self.x, dtype=dout.dtype) if cropped else np.empty_like(self.x, dtype=dout.dtype)
         dtiles = dx[:, :, : out_h * ph, : out_w * pw].reshape(N, C, out_h, ph, out_w, pw)

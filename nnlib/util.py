@@ -56,7 +56,7 @@ def im2col(
     Returns:
         ``(N * out_h * out_w, C * filter_h * filter_w)``: one row per output position (ordered n, y, x), the
         columns of a row being the patch's values ordered (channel, row, column), as in "Deep Learning from Scratch".
-        See :func:`unfold` for the same matrix transposed, which is faster to build.
+        See :func:`unfold` for the same numbers in the order the convolution layer uses.
     """
     if input_data.ndim != 4:
         raise ValueError(f"im2col expects images of shape (N, C, H, W), got shape {input_data.shape}")
@@ -71,20 +71,52 @@ def im2col(
 
 
 def unfold(input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0) -> np.ndarray:
-    """``im2col(input_data, ...).T``, built directly: shape ``(C * filter_h * filter_w, N * out_h * out_w)``.
+    """im2col's patches, transposed and with the batch as the fastest axis: what :class:`~nnlib.layers.Convolution`
+    uses, because it is several times faster to build and to compute with than im2col's matrix.
 
-    Row ``(c, dy, dx)`` holds, for every output position, the input pixel at offset ``(dy, dx)`` of its patch in
-    channel ``c``. Building this orientation copies whole image rows at a time (im2col's copies a few pixels at a
-    time), which makes it several times faster; :class:`~nnlib.layers.Convolution` uses it.
+    Returns ``(C * filter_h * filter_w, out_h * out_w * N)``: row ``(c, dy, dx)`` (ordered like im2col's columns),
+    column ``(y, x, n)``: the pixel at offset ``(dy, dx)`` in channel ``c`` of the patch of output position ``(y, x)``
+    of image ``n``. So ``unfold(x).reshape(-1, out_h, out_w, N).transpose(3, 1, 2, 0)`` flattened to 2-D is
+    ``im2col(x)``. With the batch last, every copy here and every elementwise pass over the convolution's output
+    runs along long contiguous stretches of memory instead of rows of a few pixels.
     """
     if input_data.ndim != 4:
         raise ValueError(f"unfold expects images of shape (N, C, H, W), got shape {input_data.shape}")
     N, C, H, W = input_data.shape
     out_h = conv_output_size(H, filter_h, stride, pad)
     out_w = conv_output_size(W, filter_w, stride, pad)
-    img = np.pad(input_data, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else input_data
-    patches = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))[:, :, ::stride, ::stride]
-    return patches.transpose(1, 4, 5, 0, 2, 3).reshape(C * filter_h * filter_w, N * out_h * out_w)
+    img = np.ascontiguousarray(input_data.transpose(1, 2, 3, 0))  # (C, H, W, N): a copy of the input, which is small
+    if pad:
+        img = np.pad(img, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    # A strided view (no copy) of every patch, (C, out_h, out_w, N, filter_h, filter_w), then one copy into place.
+    patches = sliding_window_view(img, (filter_h, filter_w), axis=(1, 2))[:, ::stride, ::stride]
+    return patches.transpose(0, 4, 5, 1, 2, 3).reshape(C * filter_h * filter_w, out_h * out_w * N)
+
+
+def fold(
+    cols: np.ndarray,
+    input_shape: tuple[int, int, int, int],
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+) -> np.ndarray:
+    """The adjoint of :func:`unfold` (as :func:`col2im` is of :func:`im2col`): add every patch value back onto an
+    image of ``input_shape`` ``(N, C, H, W)``. Returned as a view of an array stored batch-last, like unfold's."""
+    N, C, H, W = input_shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+    expected = (C * filter_h * filter_w, out_h * out_w * N)
+    if cols.shape != expected:
+        raise ValueError(f"fold expects cols of shape {expected} for input shape {tuple(input_shape)}, got {cols.shape}")
+    cols = cols.reshape(C, filter_h, filter_w, out_h, out_w, N)
+    img = np.zeros((C, H + 2 * pad + stride - 1, W + 2 * pad + stride - 1, N), dtype=cols.dtype)
+    for y in range(filter_h):  # one vectorised add per filter offset, as in col2im
+        y_max = y + stride * out_h
+        for x in range(filter_w):
+            x_max = x + stride * out_w
+            img[:, y:y_max:stride, x:x_max:stride] += cols[:, y, x]
+    return img[:, pad : H + pad, pad : W + pad].transpose(3, 0, 1, 2)
 
 
 def col2im(
@@ -106,16 +138,14 @@ def col2im(
     expected = (N * out_h * out_w, C * filter_h * filter_w)
     if col.shape != expected:
         raise ValueError(f"col2im expects col of shape {expected} for input shape {tuple(input_shape)}, got {col.shape}")
-    # (C, filter_h, filter_w, N, out_h, out_w): a view when col is the transpose of a C-ordered array (such as
-    # unfold(...).T), else one copy; either way each offset's slice below is then a block of whole image rows.
-    cols = col.T.reshape(C, filter_h, filter_w, N, out_h, out_w)
+    col = col.reshape(N, out_h, out_w, C, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
     img = np.zeros((N, C, H + 2 * pad + stride - 1, W + 2 * pad + stride - 1), dtype=col.dtype)
     # One vectorised add per filter offset (filter_h * filter_w of them), never a loop over pixels.
     for y in range(filter_h):
         y_max = y + stride * out_h
         for x in range(filter_w):
             x_max = x + stride * out_w
-            img[:, :, y:y_max:stride, x:x_max:stride] += cols[:, y, x].transpose(1, 0, 2, 3)
+            img[:, :, y:y_max:stride, x:x_max:stride] += col[:, :, y, x]
     return img[:, :, pad : H + pad, pad : W + pad]
 
 

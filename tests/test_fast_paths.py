@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from nnlib import functions, layers, nets, optimizers
-from nnlib.util import col2im, im2col, unfold
+from nnlib.util import col2im, fold, im2col, unfold
 
 TOL = 1e-10
 
@@ -123,18 +123,23 @@ def test_im2col_and_unfold_match_the_loop_version(n, c, h, w, fh, fw, stride, pa
     x = np.random.default_rng(0).standard_normal((n, c, h, w))
     expected = im2col_loops(x, fh, fw, stride, pad)
     np.testing.assert_array_equal(im2col(x, fh, fw, stride, pad), expected)
-    np.testing.assert_array_equal(unfold(x, fh, fw, stride, pad), expected.T)
+    oh, ow = (h + 2 * pad - fh) // stride + 1, (w + 2 * pad - fw) // stride + 1
+    cols = unfold(x, fh, fw, stride, pad)  # the same numbers, transposed, columns ordered (y, x, n)
+    assert cols.shape == (c * fh * fw, oh * ow * n)
+    as_im2col = cols.reshape(-1, oh, ow, n).transpose(3, 1, 2, 0).reshape(n * oh * ow, -1)
+    np.testing.assert_array_equal(as_im2col, expected)
 
 
 @pytest.mark.parametrize("n, c, h, w, fh, fw, stride, pad", SHAPES)
-def test_col2im_matches_the_loop_version_for_both_memory_orders(n, c, h, w, fh, fw, stride, pad):
+def test_col2im_and_fold_match_the_loop_version(n, c, h, w, fh, fw, stride, pad):
     rng = np.random.default_rng(1)
     oh, ow = (h + 2 * pad - fh) // stride + 1, (w + 2 * pad - fw) // stride + 1
     col = rng.standard_normal((n * oh * ow, c * fh * fw))
     expected = col2im_loops(col, (n, c, h, w), fh, fw, stride, pad)
     assert rel_err(col2im(col, (n, c, h, w), fh, fw, stride, pad), expected) < TOL
-    col_f = np.asfortranarray(col)  # the layout unfold(...).T has
-    assert rel_err(col2im(col_f, (n, c, h, w), fh, fw, stride, pad), expected) < TOL
+    cols = col.reshape(n, oh, ow, -1).transpose(3, 1, 2, 0).reshape(-1, oh * ow * n)  # unfold's order
+    folded = fold(cols, (n, c, h, w), fh, fw, stride, pad)
+    assert folded.shape == (n, c, h, w) and rel_err(folded, expected) < TOL
 
 
 # --- Convolution ------------------------------------------------------------------------------------------------
