@@ -39,8 +39,12 @@ INDEX_HTML = """<!doctype html>
   <link rel="alternate" hreflang="en" href="en/">
   <link rel="alternate" hreflang="zh" href="zh/">
   <script>
-    // Pick the language the reader's browser asks for first; English unless Chinese comes before it.
+    // The language the reader last chose with the switcher, else the first one their browser asks for among
+    // English and Chinese (English by default).
     (function () {
+      var saved = null;
+      try { saved = localStorage.getItem("nnlib-lang"); } catch (e) {}
+      if (saved === "en" || saved === "zh") { location.replace(saved + "/" + location.search + location.hash); return; }
       var langs = navigator.languages || [navigator.language || "en"];
       var target = "en/";
       for (var i = 0; i < langs.length; i++) {
