@@ -38,7 +38,7 @@ from nnlib.util import one_hot
 print("training images:", x_train.shape, x_train.dtype, " labels:", t_train.shape, t_train.dtype)
 print("test images:    ", x_test.shape)
 print("pixel range:", x_train.min(), "to", x_train.max())
-print("images per class in the training set:", np.bincount(t_train))
+print("images per class in the training set:", np.unique(t_train, return_counts=True)[1])
 
 # %% [markdown]
 # Each row of `x_train` is one image with its 64 pixels in a line. Reshaped to $8 \times 8$, they look like this:

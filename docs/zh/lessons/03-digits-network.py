@@ -36,7 +36,7 @@ from nnlib.util import one_hot
 print("训练图片：", x_train.shape, x_train.dtype, " 标签：", t_train.shape, t_train.dtype)
 print("测试图片：", x_test.shape)
 print("像素取值范围：", x_train.min(), "到", x_train.max())
-print("训练集中每个类别的图片数：", np.bincount(t_train))
+print("训练集中每个类别的图片数：", np.unique(t_train, return_counts=True)[1])
 
 # %% [markdown]
 # `x_train` 的每一行是一张图片，64 个像素排成一行。把它们变回 $8 \times 8$，就是下面的样子：
