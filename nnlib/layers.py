@@ -348,7 +348,10 @@ class Convolution(Layer):
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
         self.x_shape: tuple[int, ...] | None = None
-        self.cols: np.ndarray | None = None  # unfold(x): (C*FH*FW, OH*OW*N)
+        # unfold(x) with a last row of ones, (C*FH*FW + 1, OH*OW*N): with b as one more column of the weights, one
+        # matrix product then adds the bias, and in backward one product gives db along with dW. Kept from call to
+        # call and refilled while the shapes stay the same.
+        self.cols: np.ndarray | None = None
 
     def __repr__(self) -> str:
         fn, c, fh, fw = self.W.shape
@@ -365,9 +368,13 @@ class Convolution(Layer):
         out_h = conv_output_size(H, FH, self.stride, self.pad)
         out_w = conv_output_size(W, FW, self.stride, self.pad)
         self.x_shape = x.shape
-        self.cols = unfold(x, FH, FW, self.stride, self.pad)
-        out = self.W.reshape(FN, -1) @ self.cols  # (FN, OH*OW*N): every filter applied to every patch
-        out += self.b[:, None]
+        shape = (C * FH * FW + 1, out_h * out_w * N)
+        if self.cols is None or self.cols.shape != shape or self.cols.dtype != x.dtype:
+            self.cols = np.empty(shape, dtype=x.dtype)
+            self.cols[-1] = 1
+        unfold(x, FH, FW, self.stride, self.pad, out=self.cols[:-1])
+        W_b = np.concatenate([self.W.reshape(FN, -1), self.b[:, None]], axis=1)  # (FN, C*FH*FW + 1)
+        out = W_b @ self.cols  # (FN, OH*OW*N): every filter applied to every patch, bias included
         return out.reshape(FN, out_h, out_w, N).transpose(3, 0, 1, 2)  # a view, (N, FN, OH, OW)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -382,8 +389,9 @@ class Convolution(Layer):
         self._need_forward(self.cols)
         FN, C, FH, FW = self.W.shape
         dout = dout.transpose(1, 2, 3, 0).reshape(FN, -1)  # free when dout is stored like forward's output
-        self.db = dout.sum(axis=1)
-        self.dW = (dout @ self.cols.T).reshape(FN, C, FH, FW)
+        dW_b = dout @ self.cols.T  # (FN, C*FH*FW + 1); the last column, from the row of ones, is db
+        self.dW = np.ascontiguousarray(dW_b[:, :-1]).reshape(FN, C, FH, FW)
+        self.db = np.ascontiguousarray(dW_b[:, -1])
         return dout
 
 

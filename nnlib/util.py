@@ -70,7 +70,9 @@ def im2col(
     return patches.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, C * filter_h * filter_w)
 
 
-def unfold(input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0) -> np.ndarray:
+def unfold(
+    input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0, out: np.ndarray | None = None
+) -> np.ndarray:
     """im2col's patches, transposed and with the batch as the fastest axis: what :class:`~nnlib.layers.Convolution`
     uses, because it is several times faster to build and to compute with than im2col's matrix.
 
@@ -79,6 +81,9 @@ def unfold(input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1
     of image ``n``. So ``unfold(x).reshape(-1, out_h, out_w, N).transpose(3, 1, 2, 0)`` flattened to 2-D is
     ``im2col(x)``. With the batch last, every copy here and every elementwise pass over the convolution's output
     runs along long contiguous stretches of memory instead of rows of a few pixels.
+
+    ``out``, if given, is a C-contiguous array of that shape to fill instead of a new one (reusing memory saves the
+    operating system's work of handing out fresh pages, which costs as much as the copy itself here).
     """
     if input_data.ndim != 4:
         raise ValueError(f"unfold expects images of shape (N, C, H, W), got shape {input_data.shape}")
@@ -90,7 +95,14 @@ def unfold(input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1
         img = np.pad(img, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
     # A strided view (no copy) of every patch, (C, out_h, out_w, N, filter_h, filter_w), then one copy into place.
     patches = sliding_window_view(img, (filter_h, filter_w), axis=(1, 2))[:, ::stride, ::stride]
-    return patches.transpose(0, 4, 5, 1, 2, 3).reshape(C * filter_h * filter_w, out_h * out_w * N)
+    patches = patches.transpose(0, 4, 5, 1, 2, 3)  # (C, filter_h, filter_w, out_h, out_w, N)
+    shape = (C * filter_h * filter_w, out_h * out_w * N)
+    if out is None:
+        return patches.reshape(shape)
+    if out.shape != shape or not out.flags.c_contiguous:
+        raise ValueError(f"unfold: out must be a C-contiguous array of shape {shape}, got shape {out.shape}")
+    out.reshape(patches.shape)[...] = patches
+    return out
 
 
 def fold(
