@@ -353,3 +353,29 @@ def test_every_formula_typesets_with_katex() -> None:
     assert proc.returncode == 0, proc.stderr
     errors = json.loads(proc.stdout)
     assert not errors, "formulas KaTeX cannot typeset:\n" + "\n".join(errors)
+
+
+def test_serve_site_sends_isolation_and_cache_headers(site: dict) -> None:
+    import urllib.error
+    import urllib.request
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from serve_site import start_server
+
+    server, url = start_server(site["dir"])
+    try:
+        with urllib.request.urlopen(url + "zh/lessons/01-activation-functions/") as response:
+            assert response.status == 200
+            assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+            assert response.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
+            assert response.headers["Cache-Control"] == "no-cache"
+            assert "激活函数" in response.read().decode("utf-8")
+        wheel = next((site["dir"] / "en" / "downloads").glob("*.whl")).name
+        with urllib.request.urlopen(url + "en/downloads/" + wheel) as response:
+            assert response.read(2) == b"PK"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(url + "en/no/such/page/")
+        assert missing.value.code == 404 and b"home-zh" in missing.value.read()
+    finally:
+        server.shutdown()
+        server.server_close()
