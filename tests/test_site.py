@@ -7,7 +7,9 @@
 * every page has a language switch whose target exists and switches back to the same page;
 * downloads: each lesson's notebook (valid nbformat, same code as its source) and the nnlib wheel;
 * every internal link and anchor resolves (lesson links into the API reference included); no page loads a script,
-  stylesheet or image from another host; Chinese search is segmented; the install command is never bare.
+  stylesheet or image from another host; Chinese search is segmented; the install command is never bare;
+* every formula typesets with KaTeX; every lesson cell of both languages also runs in Pyodide (Node, the site's wheel),
+  where the digits training stays within its time budget; the local server sends the isolation headers.
 """
 
 from __future__ import annotations
@@ -379,3 +381,65 @@ def test_serve_site_sends_isolation_and_cache_headers(site: dict) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+PYODIDE_LESSONS_JS = r"""
+import fs from "node:fs";
+import { createRequire } from "node:module";
+const [root, indexURL, wheelPath, cellsJson] = process.argv.slice(1);
+const { loadPyodide } = createRequire(root + "/package.json")("pyodide");
+const py = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
+await py.loadPackage(["numpy", "matplotlib", "micropip"], { messageCallback: () => {} });
+const name = wheelPath.split("/").pop();
+py.FS.writeFile("/tmp/" + name, fs.readFileSync(wheelPath));
+await py.runPythonAsync(`import micropip; await micropip.install("emfs:/tmp/${name}", deps=False)`);
+py.globals.set("LESSONS", py.toPy(JSON.parse(fs.readFileSync(cellsJson, "utf8"))));
+const report = await py.runPythonAsync(`
+import contextlib, io, json, time
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+plt.show = lambda *args, **kwargs: plt.close("all")   # figures are not the point here
+report = {}
+for lesson, cells in LESSONS.items():
+    namespace = {"__name__": "__main__"}
+    for number, (source, raises) in enumerate(cells, 1):
+        out, error, start = io.StringIO(), None, time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(out):
+                exec(compile(source, f"{lesson} cell {number}", "exec"), namespace)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        report[f"{lesson} {number}"] = {"seconds": time.perf_counter() - start, "error": error,
+                                        "raises": raises, "stdout": out.getvalue()}
+json.dumps(report)
+`);
+process.stdout.write(report);
+"""
+
+
+def test_every_lesson_cell_runs_in_pyodide(site: dict, pyodide_mirror: Path, tmp_path: Path) -> None:
+    """The lessons' code, both languages, cell by cell in Pyodide 0.27.7 under Node with the site's nnlib wheel:
+    what the reader's browser will run. Errors only where tagged; the digits training stays within its time budget."""
+    node = shutil.which("node")
+    require(node is not None and (ROOT / "node_modules" / "pyodide").is_dir(),
+            "node and the npm package pyodide (npm ci) are needed")
+    cells = {f"{lang}/{lesson}": [[src, "raises-exception" in tags]
+                                  for src, tags in code_cells(ROOT / "docs" / lang / "lessons" / lesson)]
+             for lang in LANGS for lesson in LESSONS}
+    (tmp_path / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
+    wheel = next((site["dir"] / "en" / "downloads").glob("nnlib-*.whl"))
+    proc = subprocess.run([node, "--input-type=module", "-e", PYODIDE_LESSONS_JS, str(ROOT), str(pyodide_mirror),
+                           str(wheel), str(tmp_path / "cells.json")], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    report = json.loads(proc.stdout)
+    assert len(report) == sum(len(c) for c in cells.values())
+    wrong = [f"{cell}: {r['error'] or 'no error although tagged raises-exception'}"
+             for cell, r in report.items() if (r["error"] is not None) != r["raises"]]
+    assert not wrong, "cells that behave differently in Pyodide:\n" + "\n".join(wrong)
+    for lang, pattern in (("en", r"test accuracy: ([\d.]+)%"), ("zh", r"测试准确率：([\d.]+)%")):
+        trainer = [(cell, r) for cell, r in report.items() if cell.startswith(f"{lang}/03") and re.search(pattern, r["stdout"])]
+        assert trainer, f"{lang}: no Trainer cell found in lesson 3"
+        cell, r = trainer[-1]
+        assert float(re.search(pattern, r["stdout"]).group(1)) > 90.0, r["stdout"]
+        assert r["seconds"] < 5.0, f"{cell} took {r['seconds']:.1f} s in Pyodide (budget: 5 s)"
