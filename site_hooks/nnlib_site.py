@@ -209,6 +209,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if config.theme["language"] == "zh":
         html = join_cjk_lines(html)
     if LESSON_RE.match(page.file.src_uri):
+        # Tracebacks name nnlib's files by the build machine's path; show them relative to the repository.
+        html = html.replace(str(ROOT) + "/", "")
         html = _align_notebook_headings(html, page, config.plugins["mkdocs-jupyter"].config["toc_depth"])
     match = _REMOTE_RESOURCE_RE.search(html)
     if match:
