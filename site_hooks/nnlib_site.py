@@ -113,7 +113,15 @@ def _add(files: Files, file: File) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    _language(config)
+    lang = _language(config)
+    # NNLIB_SITE_URL: where the site root will be published (e.g. https://example.org/nnlib/). Each language then
+    # gets its canonical URLs and a filled sitemap; without it, links stay relative and the sitemap empty.
+    base = os.environ.get("NNLIB_SITE_URL", "").strip()
+    if base:
+        if not re.match(r"^https?://[^/]+", base):
+            raise PluginError(f"NNLIB_SITE_URL={base!r}: expected an absolute http(s) URL such as https://example.org/nnlib/")
+        directory = next(alt["dir"] for alt in config.extra["languages"] if alt["lang"] == lang)
+        config.site_url = base.rstrip("/") + f"/{directory}/"
     if not (KATEX_DIST / "katex.min.js").exists():
         raise PluginError(f"KaTeX is missing ({KATEX_DIST}): run `npm ci` in {ROOT} (scripts/build_site does it)")
     return config
