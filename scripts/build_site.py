@@ -163,6 +163,9 @@ def build_site(out: Path = SITE, langs: list[str] | None = None, serial: bool = 
     from nnlib_site import ensure_wheel  # the hook module: same wheel, same staleness rule
 
     print(f"wheel: {ensure_wheel().relative_to(ROOT)}", flush=True)
+    # On a fresh machine the first matplotlib import builds a font cache and says so on stderr, which would land in
+    # a lesson's output; build it here, once, before the lessons run.
+    subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], cwd=ROOT, check=True, capture_output=True)
     out.mkdir(parents=True, exist_ok=True)
     build_languages(langs or list(CONFIGS), out, serial=serial)
     write_root(out)
