@@ -30,7 +30,6 @@ import hashlib
 import http.client
 import os
 import sys
-import tempfile
 import urllib.request
 import zlib
 from collections.abc import Sequence
@@ -39,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .io import temporary_path
 from .util import one_hot
 
 __all__ = [
@@ -361,9 +361,9 @@ def _download(key: str, cache: Path, mirrors: Sequence[str], errors: list[str]) 
     name = MNIST_FILES[key][0]
     for base in mirrors:
         url = base + name + ".gz"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=cache)
+        tmp = temporary_path(cache / (name + ".gz"))
         try:
-            with os.fdopen(fd, "wb") as out:
+            with open(tmp, "xb") as out:
                 with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
                     announced = response.headers.get("Content-Length")
                     received = 0
@@ -372,8 +372,7 @@ def _download(key: str, cache: Path, mirrors: Sequence[str], errors: list[str]) 
                         received += len(chunk)
                 if announced is not None and announced.isdigit() and received != int(announced):
                     raise ValueError(f"transfer cut short: received {received} of {announced} bytes")
-            tmp_path = Path(tmp)
-            arr = _decode_mnist_file(_read_bytes(tmp_path), key, url)
+            arr = _decode_mnist_file(_read_bytes(tmp), key, url)
             with open(tmp, "rb") as f:
                 is_gzip = f.read(2) == b"\x1f\x8b"
             os.replace(tmp, cache / (name + ".gz" if is_gzip else name))
@@ -383,7 +382,7 @@ def _download(key: str, cache: Path, mirrors: Sequence[str], errors: list[str]) 
             errors.append(f"{url}: {type(exc).__name__}: {exc}")
         finally:
             # Whatever happened (even KeyboardInterrupt), no temporary file stays behind.
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
     return None
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
+import secrets
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -68,6 +68,15 @@ def _npy_bytes(name: str, array: Any) -> bytes:
     return buf.getvalue()
 
 
+def temporary_path(path: Path) -> Path:
+    """A fresh name beside ``path`` for writing before an atomic ``os.replace``.
+
+    Unlike ``tempfile.mkstemp`` (always mode 0600), a file opened under this name with mode "x" gets the usual
+    permissions from the umask, which the final file then keeps.
+    """
+    return path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.part"
+
+
 def write_npz(file: FileLike, arrays: Mapping[str, Any], compress: bool = True) -> None:
     """Write ``arrays`` (name -> array) to an ``.npz`` archive that ``numpy.load`` reads.
 
@@ -95,9 +104,9 @@ def write_npz(file: FileLike, arrays: Mapping[str, Any], compress: bool = True) 
         write(file)
         return
     path = Path(file)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = temporary_path(path)
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:
             write(f)
             f.flush()
             try:
@@ -107,7 +116,7 @@ def write_npz(file: FileLike, arrays: Mapping[str, Any], compress: bool = True) 
         os.replace(tmp, path)
     except BaseException:
         # Also on KeyboardInterrupt: never leave the temporary file behind.
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
 import zipfile
 from pathlib import Path
@@ -260,3 +261,13 @@ def test_archive_entries_have_a_fixed_date(tmp_path):
     save_params(tmp_path / "p.npz", {"a": np.zeros(2)})
     with zipfile.ZipFile(tmp_path / "p.npz") as zf:
         assert [i.date_time for i in zf.infolist()] == [(1980, 1, 1, 0, 0, 0)]
+
+
+@pytest.mark.native_only  # POSIX permissions
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        save_params(tmp_path / "p.npz", {"a": np.zeros(2)})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "p.npz").stat().st_mode & 0o777 == 0o644
