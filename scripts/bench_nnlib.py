@@ -34,11 +34,11 @@ def cnn(seed: int) -> Callable[[], None]:
     return _step_fn(nets.SimpleConvNet(dtype=np.float32), flat=False, seed=seed)
 
 
-def network_epoch(seed: int, n_train: int) -> Callable[[], None]:
+def network_epoch(seed: int, n_train: int, dtype=np.float64) -> Callable[[], None]:
     """One epoch of the vectorised Network([784, 30, 10]) over n_train images at mini-batch 10, eta 3.0."""
     x = bench_data.images(n_train, seed, flat=True)
     t = bench_data.labels(n_train, seed)
-    net = nets.Network([784, 30, 10])
+    net = nets.Network([784, 30, 10], dtype=dtype)
 
     def epoch() -> None:
         net.SGD((x, t), 1, 10, 3.0)
