@@ -443,3 +443,13 @@ def test_every_lesson_cell_runs_in_pyodide(site: dict, pyodide_mirror: Path, tmp
         cell, r = trainer[-1]
         assert float(re.search(pattern, r["stdout"]).group(1)) > 90.0, r["stdout"]
         assert r["seconds"] < 5.0, f"{cell} took {r['seconds']:.1f} s in Pyodide (budget: 5 s)"
+
+
+def test_home_page_example_is_the_same_in_both_languages_and_runs() -> None:
+    blocks = {lang: re.findall(r"```python\n(.*?)```", (ROOT / "docs" / lang / "index.md").read_text(encoding="utf-8"), re.S)
+              for lang in LANGS}
+    assert blocks["en"] and blocks["en"] == blocks["zh"], "the home pages' Python examples differ"
+    namespace: dict = {}
+    exec(compile(blocks["en"][0], "docs/en/index.md", "exec"), namespace)  # prints its progress to stderr
+    net, x_test, t_test = namespace["net"], namespace["x_test"], namespace["t_test"]
+    assert net.accuracy(x_test, t_test) > 0.9
