@@ -19,3 +19,12 @@ if [ ! -e "$stamp" ]; then
     python -m pip install --quiet -e "$ROOT[$extras]"
     touch "$stamp"
 fi
+# The site's JavaScript (CodeMirror and esbuild for the in-browser runtime, KaTeX, pyodide for the Node tests) comes
+# from npm: install it when node_modules is missing or older than package-lock.json (what `npm ci` would change).
+if command -v npm >/dev/null 2>&1; then
+    if [ ! -e "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+        (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+else
+    echo "warning: npm not found: the site and the browser tests need Node.js >= 18 with npm" >&2
+fi
