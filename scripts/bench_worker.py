@@ -49,14 +49,14 @@ def _make(workload: str, contender: str, seed: int, n_train: int) -> Callable[[]
             raise _Skip(f"PyTorch is not installed ({exc}); install the bench extra: pip install -e '.[bench]'")
         import bench_torch
         return {"mlp": bench_torch.mlp, "cnn": bench_torch.cnn}[workload](seed)
-    if contender == "nnlib":
-        import bench_nnlib
-        if workload == "network":
-            return bench_nnlib.network_epoch(seed, n_train)
     if contender == "nnlib32":
         import bench_nnlib
         import numpy as np
         return bench_nnlib.network_epoch(seed, n_train, dtype=np.float32)
+    if contender == "nnlib":
+        import bench_nnlib
+        if workload == "network":
+            return bench_nnlib.network_epoch(seed, n_train)
         return {"mlp": bench_nnlib.mlp, "cnn": bench_nnlib.cnn, "eval_mlp": bench_nnlib.eval_mlp,
                 "eval_cnn": bench_nnlib.eval_cnn, "eval_network": bench_nnlib.eval_network}[workload](seed)
     if contender == "book":
