@@ -118,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_data_dir(args: argparse.Namespace) -> None:
+    if args.data_dir and args.data != "mnist":
+        raise _UsageError(f"--data-dir is for --data mnist; {args.data} is bundled with nnlib")
+
+
 def _load(data: str, data_dir: str | None, flatten: bool = True):
     from . import datasets
 
@@ -164,6 +169,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     epochs = args.epochs or EPOCH_DEFAULTS[args.data]
     if args.patience and not args.validation_split:
         raise _UsageError("--patience needs --validation-split")
+    _check_data_dir(args)
     (x_train, t_train), (x_test, t_test) = _load(args.data, args.data_dir)
     side = int(round(np.sqrt(x_train.shape[1])))
     net = _make_model(args.model, hidden, (side, side), args.dtype, args.seed)
@@ -192,6 +198,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .io import load_network
 
+    _check_data_dir(args)
     net = load_network(args.path)
     _, (x_test, t_test) = _load(args.data, args.data_dir)
     expected = int(np.prod(net.input_shape)) if getattr(net, "input_shape", None) else net.params["W1"].shape[0]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import http.client
 import os
 import sys
 import urllib.request
@@ -377,8 +376,10 @@ def _download(key: str, cache: Path, mirrors: Sequence[str], errors: list[str]) 
                 is_gzip = f.read(2) == b"\x1f\x8b"
             os.replace(tmp, cache / (name + ".gz" if is_gzip else name))
             return arr
-        except (OSError, ValueError, http.client.HTTPException) as exc:
-            # OSError covers HTTP errors, refused connections and timeouts; HTTPException a transfer cut short.
+        except Exception as exc:
+            # Any failure means "try the next mirror": HTTP errors, refused connections, timeouts (OSError), a
+            # transfer cut short (http.client.HTTPException), bad content (ValueError), and whatever a platform
+            # without sockets raises (Pyodide). Each is reported in the final error; KeyboardInterrupt still stops.
             errors.append(f"{url}: {type(exc).__name__}: {exc}")
         finally:
             # Whatever happened (even KeyboardInterrupt), no temporary file stays behind.

@@ -101,6 +101,8 @@ def test_conv_filters_follow_the_image_size(capsys, tmp_path):
         (["train", "--model", "mlp", "--data", "digits", "--optimizer", "adamw"], "invalid choice: 'adamw'"),
         (["train", "--model", "mlp", "--data", "digits", "--validation-split", "1.5"], "strictly between 0 and 1"),
         (["train", "--model", "mlp", "--data", "digits", "--patience", "2"], "--patience needs --validation-split"),
+        (["train", "--model", "mlp", "--data", "digits", "--data-dir", "x"], "--data-dir is for --data mnist"),
+        (["evaluate", "n.npz", "--data", "mnist-subset", "--data-dir", "x"], "--data-dir is for --data mnist"),
         ([], "required: COMMAND"),
     ],
 )
