@@ -444,6 +444,8 @@ def load_mnist(
     See the module docstring for where the full set is looked for and how downloads are checked. ``normalize``
     divides by 255 (float32 in [0, 1]); ``flatten=False`` gives ``(N, 1, 28, 28)``.
     """
+    if subset and data_dir is not None:
+        raise ValueError("load_mnist: subset=True reads the copy bundled with nnlib; data_dir is for the full set")
     if subset:
         d = _bundled("mnist_subset.npz")
         x_tr, t_tr, x_te, t_te = d["x_train"], d["t_train"], d["x_test"], d["t_test"]

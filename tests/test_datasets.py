@@ -131,6 +131,8 @@ def test_mnist_subset_is_balanced_and_well_formed():
     assert x8.shape == (5000, 1, 28, 28) and x8.dtype == np.uint8
     # Real digits, not noise: about a fifth of MNIST's pixels are ink.
     assert 0.1 < (x8 > 0).mean() < 0.3
+    with pytest.raises(ValueError, match="bundled"):
+        load_mnist(subset=True, data_dir=".")
 
 
 def test_bundled_files_are_small():
