@@ -242,6 +242,10 @@ class Trainer:
             except TypeError as exc:
                 raise ValueError(f"Trainer: bad optimizer_param {params} for {optimizer!r}: {exc}") from None
         elif hasattr(optimizer, "update"):
+            if optimizer_param is not None:
+                raise ValueError(
+                    "Trainer: optimizer_param is for an optimizer given by name; this instance already has its settings"
+                )
             self.optimizer = optimizer
         else:
             raise ValueError(f"Trainer: optimizer must be a name or an object with update(), got {optimizer!r}")
@@ -341,9 +345,16 @@ class Trainer:
         return loss
 
     def train(self) -> float:
-        """Run the training; returns (and stores in ``final_test_acc``) the accuracy on the whole test set."""
+        """Run the training; returns (and stores in ``final_test_acc``) the accuracy on the whole test set.
+
+        Calling it again trains ``epochs`` more epochs from the current parameters (and optimizer state), with
+        fresh histories.
+        """
         self._start = time.perf_counter()
         self._stop_requested = False
+        self.current_iter = self.current_epoch = 0
+        self.train_loss_list, self.train_acc_list, self.test_acc_list, self.val_acc_list = [], [], [], []
+        self.best_epoch, self.stopped_early = None, False
         best_acc, best_snap, waited = -1.0, None, 0
         loss: float | None = None
         self._emit("start")

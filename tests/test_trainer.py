@@ -129,6 +129,8 @@ def test_optimizer_by_name_or_instance(digits):
         Trainer(net, x, t, xt, tt, optimizer="adamw")
     with pytest.raises(ValueError, match="bad optimizer_param"):
         Trainer(net, x, t, xt, tt, optimizer="adam", optimizer_param={"learning_rate": 0.1})
+    with pytest.raises(ValueError, match="already has its settings"):
+        Trainer(net, x, t, xt, tt, optimizer=mine, optimizer_param={"lr": 0.1})
     with pytest.raises(ValueError, match="optimizer must be"):
         Trainer(net, x, t, xt, tt, optimizer=3)
 
@@ -317,3 +319,15 @@ def test_augment_is_applied_to_training_batches_only(digits):
     assert acc < 0.2  # evaluation saw the real images, but training never did
     with pytest.raises(ValueError, match="augment must be callable"):
         Trainer(net, x, t, xt, tt, augment=1)
+
+
+def test_train_again_continues_from_the_current_parameters(digits):
+    (x, t), (xt, tt) = digits
+    net = TwoLayerNet(64, 20, 10, weight_init_std="he", seed=0)
+    trainer = Trainer(net, x, t, xt, tt, epochs=2, mini_batch_size=50, optimizer="adam",
+                      optimizer_param={"lr": 0.005}, seed=0, verbose=False)  # fmt: skip
+    trainer.train()
+    first = list(trainer.train_loss_list)
+    trainer.train()
+    assert len(trainer.train_loss_list) == len(first) == trainer.max_iter and len(trainer.test_acc_list) == 2
+    assert np.mean(trainer.train_loss_list) < np.mean(first)  # it went on from where it stopped
