@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", help="save the trained network here (.npz)")
+    parser.add_argument("--limit", type=int, help="train on the first N training images only (a quick smoke run)")
     args = parser.parse_args(argv)
     d = DEFAULTS[args.model]
     epochs = args.epochs or d["epochs"]
@@ -68,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     (x_train, t_train), (x_test, t_test) = load_mnist(data_dir=args.data_dir)
+    if args.limit:
+        x_train, t_train = x_train[: args.limit], t_train[: args.limit]
     net = build(args.model, args.seed)
     optimizer = Adam(lr=lr)
     console = ConsoleProgress()
@@ -93,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "optimizer": f"Adam lr {lr} x{decay} per epoch",
         "shift": args.shift,
         "seed": args.seed,
+        "training_images": len(x_train),
         "test_accuracy": round(acc, 4),
         "test_acc_per_epoch": [round(a, 4) for a in trainer.test_acc_list],
         "train_seconds": round(trainer.elapsed, 1),

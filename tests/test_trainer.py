@@ -331,3 +331,21 @@ def test_train_again_continues_from_the_current_parameters(digits):
     trainer.train()
     assert len(trainer.train_loss_list) == len(first) == trainer.max_iter and len(trainer.test_acc_list) == 2
     assert np.mean(trainer.train_loss_list) < np.mean(first)  # it went on from where it stopped
+
+
+@pytest.mark.native_only  # runs a script of the repository on the full MNIST files
+def test_train_mnist_script_smoke_run(mnist_dir, capsys, tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "train_mnist.py"
+    spec = importlib.util.spec_from_file_location("train_mnist", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    save = tmp_path / "mlp.npz"
+    status = module.main(["--model", "mlp", "--data-dir", str(mnist_dir), "--epochs", "1", "--limit", "3000",
+                          "--save", str(save)])  # fmt: skip
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["epochs"] == 1 and result["training_images"] == 3000 and result["target"] == 0.98
+    assert 0.8 < result["test_accuracy"] < 0.98 and status == 1  # far too little training to reach the target
+    assert "MultiLayerNet" in result["model"] and save.is_file()
