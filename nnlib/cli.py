@@ -74,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nnlib {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add_data_options(p: argparse.ArgumentParser, required: bool) -> None:
-        p.add_argument("--data", choices=DATASETS, required=required, default=None if required else "digits",
+    def add_data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data", choices=DATASETS, required=True,
                        help="digits: 8x8 scikit-learn digits (bundled); mnist-subset: 5,000 + 1,000 MNIST images "
                             "(bundled); mnist: full MNIST from --data-dir, $NNLIB_DATA, the cache or a download")  # fmt: skip
         p.add_argument("--data-dir", metavar="DIR",
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="two-layer: TwoLayerNet [hidden 100, adam, lr 0.001]; mlp: MultiLayerNet with ReLU "
                             "[hidden 256,128, adam, lr 0.001]; conv: SimpleConvNet [30 filters, hidden 100, adam, "
                             "lr 0.001]; nielsen: Nielsen's sigmoid Network [hidden 30, sgd, lr 3.0, batch 10]")  # fmt: skip
-    add_data_options(train, required=True)
+    add_data_options(train)
     train.add_argument("--epochs", type=_positive_int, help="passes over the training data [digits 30, mnist-subset 15, mnist 10]")
     train.add_argument("--batch-size", type=_positive_int, help="mini-batch size [100, digits 32; nielsen 10]")
     train.add_argument("--optimizer", type=str.lower, choices=list(OPTIMIZERS), help="update rule [per model]")
@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Load a network saved with --save (or nnlib.io.save_network) and print its "
                                           "accuracy on a data set's test images.")  # fmt: skip
     evaluate.add_argument("path", help="the saved network (.npz)")
-    add_data_options(evaluate, required=True)
+    add_data_options(evaluate)
 
     sub.add_parser("info", help="version, bundled data and where MNIST is looked for",
                    description="Print nnlib's version, its bundled data files and the places load_mnist looks in.")  # fmt: skip
