@@ -39,7 +39,9 @@ def _hidden_list(text: str) -> list[int]:
     try:
         sizes = [int(s) for s in text.replace(" ", "").split(",") if s]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated layer widths such as 256,128, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated layer widths such as 256,128, got {text!r}"
+        ) from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"layer widths must be positive integers, got {text!r}")
     return sizes
@@ -75,11 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add_data_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data", choices=DATASETS, required=True,
-                       help="digits: 8x8 scikit-learn digits (bundled); mnist-subset: 5,000 + 1,000 MNIST images "
-                            "(bundled); mnist: full MNIST from --data-dir, $NNLIB_DATA, the cache or a download")  # fmt: skip
-        p.add_argument("--data-dir", metavar="DIR",
-                       help="folder with the four MNIST idx files (for --data mnist; default: $NNLIB_DATA, then the cache)")  # fmt: skip
+        p.add_argument(
+            "--data",
+            choices=DATASETS,
+            required=True,
+            help="digits: 8x8 scikit-learn digits (bundled); mnist-subset: 5,000 + 1,000 MNIST images "
+            "(bundled); mnist: full MNIST from --data-dir, $NNLIB_DATA, the cache or a download",
+        )
+        p.add_argument(
+            "--data-dir",
+            metavar="DIR",
+            help="folder with the four MNIST idx files (for --data mnist; default: $NNLIB_DATA, then the cache)",
+        )
 
     train = sub.add_parser(
         "train",
@@ -87,34 +96,61 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train one of the course's networks with nnlib's Trainer, show progress on stderr and print the "
         "final test accuracy. Options left out take per-model defaults (shown in brackets).",
     )
-    train.add_argument("--model", choices=MODELS, required=True,
-                       help="two-layer: TwoLayerNet [hidden 100, adam, lr 0.001]; mlp: MultiLayerNet with ReLU "
-                            "[hidden 256,128, adam, lr 0.001]; conv: SimpleConvNet [30 filters, hidden 100, adam, "
-                            "lr 0.001]; nielsen: Nielsen's sigmoid Network [hidden 30, sgd, lr 3.0, batch 10]")  # fmt: skip
+    train.add_argument(
+        "--model",
+        choices=MODELS,
+        required=True,
+        help="two-layer: TwoLayerNet [hidden 100, adam, lr 0.001]; mlp: MultiLayerNet with ReLU "
+        "[hidden 256,128, adam, lr 0.001]; conv: SimpleConvNet [30 filters, hidden 100, adam, "
+        "lr 0.001]; nielsen: Nielsen's sigmoid Network [hidden 30, sgd, lr 3.0, batch 10]",
+    )
     add_data_options(train)
-    train.add_argument("--epochs", type=_positive_int, help="passes over the training data [digits 30, mnist-subset 15, mnist 10]")
+    train.add_argument(
+        "--epochs", type=_positive_int, help="passes over the training data [digits 30, mnist-subset 15, mnist 10]"
+    )
     train.add_argument("--batch-size", type=_positive_int, help="mini-batch size [100, digits 32; nielsen 10]")
     train.add_argument("--optimizer", type=str.lower, choices=list(OPTIMIZERS), help="update rule [per model]")
     train.add_argument("--lr", type=float, help="learning rate [per model]")
-    train.add_argument("--hidden", type=_hidden_list, metavar="N[,N...]",
-                       help="hidden layer widths; two-layer, conv and nielsen take one [per model]")  # fmt: skip
+    train.add_argument(
+        "--hidden",
+        type=_hidden_list,
+        metavar="N[,N...]",
+        help="hidden layer widths; two-layer, conv and nielsen take one [per model]",
+    )
     train.add_argument("--seed", type=int, default=0, help="seeds initial weights and shuffling [0]")
-    train.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="float type of the network [float32]")
-    train.add_argument("--validation-split", type=_fraction, metavar="FRACTION",
-                       help="hold out this fraction of the training data to measure validation accuracy")  # fmt: skip
-    train.add_argument("--patience", type=_positive_int,
-                       help="stop when validation accuracy has not improved for this many epochs (needs --validation-split)")  # fmt: skip
-    train.add_argument("--save", metavar="PATH", help="save the trained network (.npz) for 'nnlib evaluate' or nnlib.io.load_network")
+    train.add_argument(
+        "--dtype", choices=["float32", "float64"], default="float32", help="float type of the network [float32]"
+    )
+    train.add_argument(
+        "--validation-split",
+        type=_fraction,
+        metavar="FRACTION",
+        help="hold out this fraction of the training data to measure validation accuracy",
+    )
+    train.add_argument(
+        "--patience",
+        type=_positive_int,
+        help="stop when validation accuracy has not improved for this many epochs (needs --validation-split)",
+    )
+    train.add_argument(
+        "--save", metavar="PATH", help="save the trained network (.npz) for 'nnlib evaluate' or nnlib.io.load_network"
+    )
     train.add_argument("--quiet", action="store_true", help="no progress display")
 
-    evaluate = sub.add_parser("evaluate", help="test accuracy of a saved network",
-                              description="Load a network saved with --save (or nnlib.io.save_network) and print its "
-                                          "accuracy on a data set's test images.")  # fmt: skip
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="test accuracy of a saved network",
+        description="Load a network saved with --save (or nnlib.io.save_network) and print its "
+        "accuracy on a data set's test images.",
+    )
     evaluate.add_argument("path", help="the saved network (.npz)")
     add_data_options(evaluate)
 
-    sub.add_parser("info", help="version, bundled data and where MNIST is looked for",
-                   description="Print nnlib's version, its bundled data files and the places load_mnist looks in.")  # fmt: skip
+    sub.add_parser(
+        "info",
+        help="version, bundled data and where MNIST is looked for",
+        description="Print nnlib's version, its bundled data files and the places load_mnist looks in.",
+    )
     return parser
 
 
@@ -144,10 +180,20 @@ def _make_model(model: str, hidden: list[int], image_shape: tuple[int, int], dty
         return nets.MultiLayerNet(size, hidden, 10, activation="relu", weight_init_std="he", dtype=dtype, seed=seed)
     if model == "conv":
         # 5x5 filters for 28x28 MNIST (the book's net); 3x3 with padding for the 8x8 digits.
-        conv = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1} if h >= 16 else \
-               {"filter_num": 16, "filter_size": 3, "pad": 1, "stride": 1}  # fmt: skip
-        return nets.SimpleConvNet(input_dim=(1, h, w), conv_param=conv, hidden_size=hidden[0], output_size=10,
-                                  weight_init_std="he", dtype=dtype, seed=seed)  # fmt: skip
+        conv = (
+            {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}
+            if h >= 16
+            else {"filter_num": 16, "filter_size": 3, "pad": 1, "stride": 1}
+        )
+        return nets.SimpleConvNet(
+            input_dim=(1, h, w),
+            conv_param=conv,
+            hidden_size=hidden[0],
+            output_size=10,
+            weight_init_std="he",
+            dtype=dtype,
+            seed=seed,
+        )
     return nets.Network([size, hidden[0], 10], dtype=dtype, seed=seed)
 
 
@@ -165,7 +211,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     optimizer = args.optimizer or defaults["optimizer"]
     lr = args.lr if args.lr is not None else defaults["lr"]
     # The small digits set gets smaller batches (more updates per epoch); Nielsen's net keeps his 10.
-    batch_size = args.batch_size or (32 if args.data == "digits" and args.model != "nielsen" else defaults["batch_size"])
+    batch_size = args.batch_size or (
+        32 if args.data == "digits" and args.model != "nielsen" else defaults["batch_size"]
+    )
     epochs = args.epochs or EPOCH_DEFAULTS[args.data]
     if args.patience and not args.validation_split:
         raise _UsageError("--patience needs --validation-split")
@@ -174,10 +222,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     side = int(round(np.sqrt(x_train.shape[1])))
     net = _make_model(args.model, hidden, (side, side), args.dtype, args.seed)
     trainer = Trainer(
-        net, x_train, t_train, x_test, t_test, epochs=epochs, mini_batch_size=batch_size, optimizer=optimizer,
-        optimizer_param={"lr": lr}, verbose=not args.quiet, validation_split=args.validation_split,
-        patience=args.patience, seed=args.seed,
-    )  # fmt: skip
+        net,
+        x_train,
+        t_train,
+        x_test,
+        t_test,
+        epochs=epochs,
+        mini_batch_size=batch_size,
+        optimizer=optimizer,
+        optimizer_param={"lr": lr},
+        verbose=not args.quiet,
+        validation_split=args.validation_split,
+        patience=args.patience,
+        seed=args.seed,
+    )
     held_out = f" ({len(trainer.x_val)} more held out for validation)" if trainer.x_val is not None else ""
     print(f"model: {_describe(net)}")
     print(f"data: {args.data}, {len(trainer.x_train)} training{held_out} and {len(x_test)} test images")
@@ -185,8 +243,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     acc = trainer.train()
     if trainer.val_acc_list:
-        print(f"validation accuracy: {trainer.val_acc_list[-1]:.4f}" + (
-            f" (best epoch {trainer.best_epoch})" if trainer.best_epoch else ""))  # fmt: skip
+        print(
+            f"validation accuracy: {trainer.val_acc_list[-1]:.4f}"
+            + (f" (best epoch {trainer.best_epoch})" if trainer.best_epoch else "")
+        )
     print(f"epochs run: {trainer.current_epoch}, time: {trainer.elapsed:.1f} s")
     print(f"test accuracy: {acc:.4f}")
     if args.save:

@@ -17,7 +17,8 @@ Full MNIST is found in this order (the first that applies wins):
    mirror after the other.
 
 Each folder holds the four canonical files (``train-images-idx3-ubyte`` etc., gzipped or not). The md5 of the
-decompressed content is checked against the canonical values, so any recompression is accepted but a damaged file is not.
+decompressed content is checked against the canonical values, so any recompression is accepted but a damaged file
+is not.
 Folders that the user names (1 and 2) are only read: a bad file there raises ValueError. A bad file in the cache is
 nnlib's own, so it is deleted and downloaded again. Downloads are written to a temporary file and renamed into place
 only once verified, so an interrupted download never leaves a broken file behind.
@@ -104,14 +105,17 @@ def parse_idx(data: bytes, name: str = "<idx data>") -> np.ndarray:
         raise ValueError(f"{name}: idx header declares 0 dimensions")
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise ValueError(f"{name}: truncated idx header: {ndim} dimensions need {header} bytes, the file has {len(data)}")
+        raise ValueError(
+            f"{name}: truncated idx header: {ndim} dimensions need {header} bytes, the file has {len(data)}"
+        )
     shape = tuple(int(s) for s in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
     dtype = np.dtype(_IDX_DTYPES[code])
     expected = header + int(np.prod(shape, dtype=object)) * dtype.itemsize
     if len(data) != expected:
         what = "truncated" if len(data) < expected else "has trailing bytes"
         raise ValueError(
-            f"{name}: idx file {what}: dimensions {shape} of {dtype.name} need {expected} bytes, the file has {len(data)}"
+            f"{name}: idx file {what}: dimensions {shape} of {dtype.name} need {expected} bytes, "
+            f"the file has {len(data)}"
         )
     return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
 
@@ -199,7 +203,9 @@ def max_normalize(x: np.ndarray, reference: np.ndarray | None = None) -> np.ndar
     x = np.asarray(x, dtype=np.float32)
     ref = x if reference is None else np.asarray(reference, dtype=np.float32)
     if x.ndim != 2 or ref.ndim != 2 or ref.shape[1] != x.shape[1]:
-        raise ValueError(f"max_normalize expects (N, D) arrays with the same D, got {x.shape} and reference {ref.shape}")
+        raise ValueError(
+            f"max_normalize expects (N, D) arrays with the same D, got {x.shape} and reference {ref.shape}"
+        )
     m = ref.max(axis=0)
     return x / np.where(m == 0, np.float32(1), m)
 
@@ -217,7 +223,10 @@ def standardize(x: np.ndarray, reference: np.ndarray | None = None, eps: float =
 
 
 def random_shift(
-    x: np.ndarray, max_shift: int = 2, rng: np.random.Generator | int | None = None, image_shape: tuple[int, int] | None = None
+    x: np.ndarray,
+    max_shift: int = 2,
+    rng: np.random.Generator | int | None = None,
+    image_shape: tuple[int, int] | None = None,
 ) -> np.ndarray:
     """Move each image by a random whole number of pixels, up to ``max_shift`` in each direction, filling with zeros.
 
@@ -250,8 +259,12 @@ def random_shift(
     # Output pixel (i, j) of image k comes from (i - dy, j - dx) of the original, i.e. (i - dy + s, j - dx + s) padded.
     rows = np.arange(h)[None, :] + s - dy[:, None]  # (N, H)
     cols = np.arange(w)[None, :] + s - dx[:, None]  # (N, W)
-    out = padded[np.arange(n)[:, None, None, None], np.arange(imgs.shape[1])[None, :, None, None],
-                 rows[:, None, :, None], cols[:, None, None, :]]  # fmt: skip
+    out = padded[
+        np.arange(n)[:, None, None, None],
+        np.arange(imgs.shape[1])[None, :, None, None],
+        rows[:, None, :, None],
+        cols[:, None, None, :],
+    ]
     return out.reshape(x.shape)
 
 
@@ -319,7 +332,7 @@ def _candidates(folder: Path, name: str) -> list[Path]:
 
 
 def _decode_mnist_file(data: bytes, key: str, source: str) -> np.ndarray:
-    """Verify the md5 of the decompressed ``data`` for MNIST file ``key`` and parse it. ValueError if anything is off."""
+    """Check the md5 of the decompressed ``data`` of MNIST file ``key`` and parse it; ValueError if anything is off."""
     name, md5 = MNIST_FILES[key]
     digest = hashlib.md5(data).hexdigest()
     if md5 and digest != md5:

@@ -178,10 +178,11 @@ def _copy_checked(net: Any, own: Mapping[str, np.ndarray], given: Mapping[str, A
     missing = sorted(set(own) - set(given))
     extra = sorted(set(given) - set(own))
     if missing or extra:
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unexpected {', '.join(extra)}"] if extra else [])
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"unexpected {', '.join(extra)}"] if extra else []
+        )
         raise ValueError(
-            f"{source} do not fit {type(net).__name__}: {'; '.join(parts)} "
-            f"(its {what} are {', '.join(own) or 'none'})"
+            f"{source} do not fit {type(net).__name__}: {'; '.join(parts)} (its {what} are {', '.join(own) or 'none'})"
         )
     for key, value in given.items():
         value = np.asarray(value)
@@ -291,9 +292,7 @@ def load_network(file: FileLike) -> Any:
     cls_name, config = meta.get("class"), meta.get("config")
     classes = _network_classes()
     if cls_name not in classes:
-        raise ValueError(
-            f"{name}: {cls_name!r} is not a network of nnlib.nets (known: {', '.join(sorted(classes))})"
-        )
+        raise ValueError(f"{name}: {cls_name!r} is not a network of nnlib.nets (known: {', '.join(sorted(classes))})")
     if not isinstance(config, dict):
         raise ValueError(f"{name}: the stored configuration of {cls_name} is not a JSON object")
     try:

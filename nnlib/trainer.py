@@ -210,7 +210,9 @@ class Trainer:
         if not isinstance(mini_batch_size, (int, np.integer)) or mini_batch_size < 1:
             raise ValueError(f"Trainer: mini_batch_size must be an integer >= 1, got {mini_batch_size!r}")
         if evaluate_sample_num_per_epoch is not None and evaluate_sample_num_per_epoch < 1:
-            raise ValueError(f"Trainer: evaluate_sample_num_per_epoch must be >= 1, got {evaluate_sample_num_per_epoch}")
+            raise ValueError(
+                f"Trainer: evaluate_sample_num_per_epoch must be >= 1, got {evaluate_sample_num_per_epoch}"
+            )
         if patience is not None and (not isinstance(patience, (int, np.integer)) or patience < 1):
             raise ValueError(f"Trainer: patience must be an integer >= 1, got {patience!r}")
         if patience is not None and not validation_split:

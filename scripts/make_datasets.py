@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         make_digits(args.out_dir / "digits.npz")
     if args.only in (None, "mnist"):
         if args.mnist_dir is None:
-            parser.error(f"the MNIST subset needs --mnist-dir or NNLIB_DATA (a folder with {len(MNIST_FILES)} idx files)")
+            parser.error(
+                f"the MNIST subset needs --mnist-dir or NNLIB_DATA (a folder with {len(MNIST_FILES)} idx files)"
+            )
         make_mnist_subset(args.out_dir / "mnist_subset.npz", args.mnist_dir)
     return 0
 

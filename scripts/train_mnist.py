@@ -45,8 +45,15 @@ DEFAULTS = {  # epochs, lr, lr decay per epoch
 def build(model: str, seed: int):
     if model == "mlp":
         return MultiLayerNet(784, [512, 512], 10, activation="relu", weight_init_std="he", dtype=np.float32, seed=seed)
-    return SimpleConvNet(input_dim=(1, 28, 28), conv_param={"filter_num": 32, "filter_size": 5, "pad": 0, "stride": 1},
-                         hidden_size=256, output_size=10, weight_init_std="he", dtype=np.float32, seed=seed)  # fmt: skip
+    return SimpleConvNet(
+        input_dim=(1, 28, 28),
+        conv_param={"filter_num": 32, "filter_size": 5, "pad": 0, "stride": 1},
+        hidden_size=256,
+        output_size=10,
+        weight_init_std="he",
+        dtype=np.float32,
+        seed=seed,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--lr", type=float)
     parser.add_argument("--lr-decay", type=float)
-    parser.add_argument("--shift", type=int, default=2, help="augmentation: random shifts up to this many pixels (0: off)")
+    parser.add_argument(
+        "--shift", type=int, default=2, help="augmentation: random shifts up to this many pixels (0: off)"
+    )
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", help="save the trained network here (.npz)")
@@ -82,9 +91,18 @@ def main(argv: list[str] | None = None) -> int:
 
     augment = partial(random_shift, max_shift=args.shift, image_shape=(28, 28)) if args.shift else None
     trainer = Trainer(
-        net, x_train, t_train, x_test, t_test, epochs=epochs, mini_batch_size=args.batch_size, optimizer=optimizer,
-        callback=callback, seed=args.seed, augment=(lambda x, rng: augment(x, rng=rng)) if augment else None,
-    )  # fmt: skip
+        net,
+        x_train,
+        t_train,
+        x_test,
+        t_test,
+        epochs=epochs,
+        mini_batch_size=args.batch_size,
+        optimizer=optimizer,
+        callback=callback,
+        seed=args.seed,
+        augment=(lambda x, rng: augment(x, rng=rng)) if augment else None,
+    )
     acc = trainer.train()
     wall = time.perf_counter() - t0
     if args.save:

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlib import datasets
 from nnlib.cli import main
 from nnlib.io import load_network
 
@@ -34,8 +33,20 @@ def accuracy_in(out: str) -> float:
 
 def test_train_save_and_evaluate(capsys, tmp_path):
     path = tmp_path / "net.npz"
-    code, out, err = run_main(capsys, "train", "--model", "two-layer", "--data", "digits", "--epochs", "20",
-                              "--seed", "1", "--save", str(path))  # fmt: skip
+    code, out, err = run_main(
+        capsys,
+        "train",
+        "--model",
+        "two-layer",
+        "--data",
+        "digits",
+        "--epochs",
+        "20",
+        "--seed",
+        "1",
+        "--save",
+        str(path),
+    )
     assert code == 0
     acc = accuracy_in(out)
     assert acc > 0.93
@@ -47,8 +58,9 @@ def test_train_save_and_evaluate(capsys, tmp_path):
     code, out, _ = run_main(capsys, "evaluate", str(path), "--data", "digits")
     assert code == 0 and accuracy_in(out) == acc
     # Same seed, same result.
-    code, out, _ = run_main(capsys, "train", "--model", "two-layer", "--data", "digits", "--epochs", "20",
-                            "--seed", "1", "--quiet")  # fmt: skip
+    code, out, _ = run_main(
+        capsys, "train", "--model", "two-layer", "--data", "digits", "--epochs", "20", "--seed", "1", "--quiet"
+    )
     assert accuracy_in(out) == acc
 
 
@@ -62,16 +74,30 @@ def test_train_save_and_evaluate(capsys, tmp_path):
 )
 def test_every_model_trains(capsys, tmp_path, model, extra, cls):
     path = tmp_path / "m.npz"
-    code, out, err = run_main(capsys, "train", "--model", model, "--data", "digits", "--epochs", "2", "--quiet",
-                              "--save", str(path), *extra)  # fmt: skip
+    code, out, err = run_main(
+        capsys, "train", "--model", model, "--data", "digits", "--epochs", "2", "--quiet", "--save", str(path), *extra
+    )
     assert code == 0 and err == ""
     assert f"model: {cls}" in out and 0.0 <= accuracy_in(out) <= 1.0
     assert type(load_network(path)).__name__ == cls
 
 
 def test_mnist_subset_with_validation_and_patience(capsys):
-    code, out, _ = run_main(capsys, "train", "--model", "two-layer", "--data", "mnist-subset", "--epochs", "3",
-                            "--validation-split", "0.1", "--patience", "5", "--quiet")  # fmt: skip
+    code, out, _ = run_main(
+        capsys,
+        "train",
+        "--model",
+        "two-layer",
+        "--data",
+        "mnist-subset",
+        "--epochs",
+        "3",
+        "--validation-split",
+        "0.1",
+        "--patience",
+        "5",
+        "--quiet",
+    )
     assert code == 0
     assert "4500 training (500 more held out for validation) and 1000 test images" in out
     assert re.search(r"^validation accuracy: 0\.\d{4} \(best epoch [123]\)$", out, re.M)
@@ -85,8 +111,24 @@ def test_conv_filters_follow_the_image_size(capsys, tmp_path):
     assert _make_model("conv", [10], (8, 8), "float32", 0).config["conv_param"]["filter_size"] == 3
     # A network for the 8x8 digits cannot be evaluated on 28x28 MNIST images.
     path = tmp_path / "d.npz"
-    assert run_main(capsys, "train", "--model", "conv", "--data", "digits", "--epochs", "1", "--hidden", "8",
-                    "--quiet", "--save", str(path))[0] == 0  # fmt: skip
+    assert (
+        run_main(
+            capsys,
+            "train",
+            "--model",
+            "conv",
+            "--data",
+            "digits",
+            "--epochs",
+            "1",
+            "--hidden",
+            "8",
+            "--quiet",
+            "--save",
+            str(path),
+        )[0]
+        == 0
+    )
     code, _, err = run_main(capsys, "evaluate", str(path), "--data", "mnist-subset")
     assert code == 1 and "inputs of 64 values" in err and "784 per image" in err
 
@@ -151,32 +193,69 @@ def subprocess_env() -> dict[str, str]:
 
 @pytest.mark.native_only
 def test_python_dash_m_help_and_version():
-    result = subprocess.run([sys.executable, "-m", "nnlib", "--help"], capture_output=True, text=True,
-                            env=subprocess_env(), timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "nnlib", "--help"], capture_output=True, text=True, env=subprocess_env(), timeout=60
+    )
     assert result.returncode == 0 and "train" in result.stdout and "evaluate" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "nnlib", "train", "--help"], capture_output=True, text=True,
-                            env=subprocess_env(), timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "nnlib", "train", "--help"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert result.returncode == 0
-    for option in ("--model", "--data", "--epochs", "--batch-size", "--optimizer", "--lr", "--seed", "--data-dir", "--save"):
+    for option in (
+        "--model",
+        "--data",
+        "--epochs",
+        "--batch-size",
+        "--optimizer",
+        "--lr",
+        "--seed",
+        "--data-dir",
+        "--save",
+    ):
         assert option in result.stdout
-    result = subprocess.run([sys.executable, "-m", "nnlib", "--version"], capture_output=True, text=True,
-                            env=subprocess_env(), timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "nnlib", "--version"], capture_output=True, text=True, env=subprocess_env(), timeout=60
+    )
     assert result.returncode == 0 and result.stdout.startswith("nnlib 0.")
 
 
 @pytest.mark.native_only
 def test_python_dash_m_train(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "nnlib", "train", "--model", "two-layer", "--data", "digits", "--epochs", "3",
-         "--save", str(tmp_path / "n.npz")],
-        capture_output=True, text=True, env=subprocess_env(), timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "nnlib",
+            "train",
+            "--model",
+            "two-layer",
+            "--data",
+            "digits",
+            "--epochs",
+            "3",
+            "--save",
+            str(tmp_path / "n.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert 0.5 < accuracy_in(result.stdout) <= 1.0
     assert "\r" not in result.stderr and "epoch 3/3:" in result.stderr  # not a terminal: plain lines
     assert (tmp_path / "n.npz").is_file()
-    result = subprocess.run([sys.executable, "-m", "nnlib", "train", "--model", "bad", "--data", "digits"],
-                            capture_output=True, text=True, env=subprocess_env(), timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "nnlib", "train", "--model", "bad", "--data", "digits"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.server
-import os
 import threading
 from pathlib import Path
 
@@ -44,10 +43,12 @@ def idx_bytes(arr: np.ndarray, code: int = 0x08) -> bytes:
 # --------------------------------------------------------------------------------------------------- idx reader
 
 
-@pytest.mark.parametrize("code,dtype", [(0x08, np.uint8), (0x09, np.int8), (0x0B, np.int16), (0x0C, np.int32),
-                                        (0x0D, np.float32), (0x0E, np.float64)])
+@pytest.mark.parametrize(
+    "code,dtype",
+    [(0x08, np.uint8), (0x09, np.int8), (0x0B, np.int16), (0x0C, np.int32), (0x0D, np.float32), (0x0E, np.float64)],
+)
 def test_parse_idx_round_trips_every_type(code, dtype, rng):
-    arr = (rng.integers(-100, 100, size=(3, 4, 5)) if np.dtype(dtype).kind in "iu" else rng.normal(size=(3, 4, 5)))
+    arr = rng.integers(-100, 100, size=(3, 4, 5)) if np.dtype(dtype).kind in "iu" else rng.normal(size=(3, 4, 5))
     arr = np.abs(arr).astype(dtype) if dtype == np.uint8 else arr.astype(dtype)
     out = parse_idx(idx_bytes(arr, code))
     assert out.dtype == np.dtype(dtype) and out.dtype.isnative
@@ -152,7 +153,9 @@ def test_subset_matches_full_mnist_and_is_reproducible(mnist_dir, tmp_path):
     # The script makes the same selection again.
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_datasets", Path(__file__).parent.parent / "scripts" / "make_datasets.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_datasets", Path(__file__).parent.parent / "scripts" / "make_datasets.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(["--only", "mnist", "--mnist-dir", str(mnist_dir), "--out-dir", str(tmp_path)])
@@ -230,7 +233,7 @@ def test_normalisation_helpers():
         max_normalize(x.ravel())
 
 
-# --------------------------------------------------------------------------------------------------- full MNIST: folders
+# ------------------------------------------------------------------------------------------ full MNIST: folders
 
 
 @pytest.fixture
@@ -540,7 +543,7 @@ def test_random_shift_moves_images_and_keeps_everything_else(rng):
     np.testing.assert_array_equal(random_shift(x, 2, rng=0), y)  # seeded
     # Every output is the input moved by some (dy, dx) with |dy|, |dx| <= 2, zeros where it came from outside.
     shifts = set()
-    for img, out in zip(x[:, 0], y[:, 0]):
+    for img, out in zip(x[:, 0], y[:, 0], strict=True):
         found = []
         for dy in range(-2, 3):
             for dx in range(-2, 3):

@@ -14,8 +14,8 @@ import pytest
 
 from nnlib import io as nio
 from nnlib.io import assign_params, load_network, load_params, read_npz, save_network, save_params, write_npz
-from nnlib.nets import DeepConvNet, MultiLayerNet, Network, Sequential, SimpleConvNet, TwoLayerNet
 from nnlib.layers import Affine, Relu
+from nnlib.nets import DeepConvNet, MultiLayerNet, Network, Sequential, SimpleConvNet, TwoLayerNet
 
 
 def sample_params(rng) -> dict[str, np.ndarray]:
@@ -127,11 +127,18 @@ def small_nets():
     return [
         TwoLayerNet(6, 5, 3, seed=1),
         TwoLayerNet(6, 5, 3, weight_init_std="he", dtype=np.float32, seed=2),
-        MultiLayerNet(6, [5, 4], 3, activation="tanh", use_batchnorm=True, use_dropout=True, weight_decay_lambda=0.1, seed=3),
-        SimpleConvNet(input_dim=(1, 8, 8), conv_param={"filter_num": 4, "filter_size": 3, "pad": 1, "stride": 1},
-                      hidden_size=7, output_size=3, seed=4),
+        MultiLayerNet(
+            6, [5, 4], 3, activation="tanh", use_batchnorm=True, use_dropout=True, weight_decay_lambda=0.1, seed=3
+        ),
+        SimpleConvNet(
+            input_dim=(1, 8, 8),
+            conv_param={"filter_num": 4, "filter_size": 3, "pad": 1, "stride": 1},
+            hidden_size=7,
+            output_size=3,
+            seed=4,
+        ),
         Network([6, 4, 3], seed=5),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("index", range(5))
@@ -210,8 +217,10 @@ def test_load_network_rejections(tmp_path, rng):
         (dict(edit_meta=set_("config", {"input_size": 6, "bogus": 1})), "cannot build TwoLayerNet"),
         (dict(edit_meta=set_("config", [1, 2])), "not a JSON object"),
         # Absurd sizes (40 TB of weights) are refused before any parameter is compared.
-        (dict(edit_meta=set_("config", {"input_size": 10**12, "hidden_size": 5, "output_size": 3})),
-         "cannot build TwoLayerNet"),
+        (
+            dict(edit_meta=set_("config", {"input_size": 10**12, "hidden_size": 5, "output_size": 3})),
+            "cannot build TwoLayerNet",
+        ),
         (dict(edit_arrays=set_("W1", np.array(["a"] * 30).reshape(6, 5))), "non-numeric"),
     ]
     for kwargs, message in cases:

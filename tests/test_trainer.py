@@ -16,11 +16,22 @@ import pytest
 
 from nnlib.datasets import load_digits, load_parity
 from nnlib.nets import MultiLayerNet, Network, SimpleConvNet, TwoLayerNet
-from nnlib.optimizers import Adam, Momentum
+from nnlib.optimizers import Momentum
 from nnlib.trainer import ConsoleProgress, Trainer
 
-EVENT_KEYS = {"event", "epoch", "epochs", "iteration", "iterations", "loss", "train_acc", "test_acc", "val_acc",
-              "elapsed", "stopped_early"}  # fmt: skip
+EVENT_KEYS = {
+    "event",
+    "epoch",
+    "epochs",
+    "iteration",
+    "iterations",
+    "loss",
+    "train_acc",
+    "test_acc",
+    "val_acc",
+    "elapsed",
+    "stopped_early",
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +42,19 @@ def digits():
 def test_two_layer_net_on_digits_reaches_95_percent(digits):
     (x, t), (xt, tt) = digits
     net = TwoLayerNet(64, 100, 10, weight_init_std="he", seed=0)
-    trainer = Trainer(net, x, t, xt, tt, epochs=30, mini_batch_size=32, optimizer="Adam",
-                      optimizer_param={"lr": 0.005}, seed=0, verbose=False)  # fmt: skip
+    trainer = Trainer(
+        net,
+        x,
+        t,
+        xt,
+        tt,
+        epochs=30,
+        mini_batch_size=32,
+        optimizer="Adam",
+        optimizer_param={"lr": 0.005},
+        seed=0,
+        verbose=False,
+    )
     start = time.perf_counter()
     acc = trainer.train()
     assert time.perf_counter() - start < 60
@@ -46,14 +68,36 @@ def test_two_layer_net_on_digits_reaches_95_percent(digits):
 
 def test_conv_net_and_nielsen_network_train_too(digits):
     (x, t), (xt, tt) = load_digits(flatten=False)
-    net = SimpleConvNet(input_dim=(1, 8, 8), conv_param={"filter_num": 8, "filter_size": 3, "pad": 1, "stride": 1},
-                        hidden_size=32, weight_init_std="he", dtype=np.float32, seed=0)  # fmt: skip
-    assert Trainer(net, x, t, xt, tt, epochs=5, mini_batch_size=32, optimizer="adam", optimizer_param={"lr": 0.005},
-                   seed=0, verbose=False).train() > 0.9  # fmt: skip
+    net = SimpleConvNet(
+        input_dim=(1, 8, 8),
+        conv_param={"filter_num": 8, "filter_size": 3, "pad": 1, "stride": 1},
+        hidden_size=32,
+        weight_init_std="he",
+        dtype=np.float32,
+        seed=0,
+    )
+    assert (
+        Trainer(
+            net,
+            x,
+            t,
+            xt,
+            tt,
+            epochs=5,
+            mini_batch_size=32,
+            optimizer="adam",
+            optimizer_param={"lr": 0.005},
+            seed=0,
+            verbose=False,
+        ).train()
+        > 0.9
+    )
     # Nielsen's sigmoid net with the quadratic cost: its loss layer stores no value, so the trainer asks net.loss.
     (x, t), (xt, tt) = digits
     net = Network([64, 30, 10], seed=0)
-    trainer = Trainer(net, x, t, xt, tt, epochs=3, mini_batch_size=10, optimizer_param={"lr": 3.0}, seed=0, verbose=False)
+    trainer = Trainer(
+        net, x, t, xt, tt, epochs=3, mini_batch_size=10, optimizer_param={"lr": 3.0}, seed=0, verbose=False
+    )
     trainer.train()
     assert trainer.train_loss_list[-1] < trainer.train_loss_list[0]
 
@@ -61,8 +105,19 @@ def test_conv_net_and_nielsen_network_train_too(digits):
 def test_parity_needs_and_gets_a_hidden_layer():
     x, t = load_parity()
     net = MultiLayerNet(3, [8], 2, activation="tanh", weight_init_std="xavier", seed=0)
-    acc = Trainer(net, x, t, x, t, epochs=300, mini_batch_size=8, optimizer="adam", optimizer_param={"lr": 0.05},
-                  seed=0, verbose=False).train()  # fmt: skip
+    acc = Trainer(
+        net,
+        x,
+        t,
+        x,
+        t,
+        epochs=300,
+        mini_batch_size=8,
+        optimizer="adam",
+        optimizer_param={"lr": 0.05},
+        seed=0,
+        verbose=False,
+    ).train()
     assert acc == 1.0
 
 
@@ -70,8 +125,19 @@ def test_progress_events(digits):
     (x, t), (xt, tt) = digits
     events = []
     net = TwoLayerNet(64, 20, 10, weight_init_std="he", seed=0)
-    trainer = Trainer(net, x[:300], t[:300], xt, tt, epochs=2, mini_batch_size=64, optimizer="sgd",
-                      optimizer_param={"lr": 0.1}, callback=events.append, seed=0)  # fmt: skip
+    trainer = Trainer(
+        net,
+        x[:300],
+        t[:300],
+        xt,
+        tt,
+        epochs=2,
+        mini_batch_size=64,
+        optimizer="sgd",
+        optimizer_param={"lr": 0.1},
+        callback=events.append,
+        seed=0,
+    )
     trainer.train()
     kinds = [e["event"] for e in events]
     per_epoch = math.ceil(300 / 64)
@@ -96,8 +162,9 @@ def test_seed_makes_runs_reproducible(digits):
 
     def run(seed):
         net = TwoLayerNet(64, 20, 10, weight_init_std="he", seed=0)
-        trainer = Trainer(net, x, t, xt, tt, epochs=2, mini_batch_size=50, optimizer_param={"lr": 0.1}, seed=seed,
-                          verbose=False)  # fmt: skip
+        trainer = Trainer(
+            net, x, t, xt, tt, epochs=2, mini_batch_size=50, optimizer_param={"lr": 0.1}, seed=seed, verbose=False
+        )
         trainer.train()
         return trainer.train_loss_list
 
@@ -118,8 +185,14 @@ def test_recorded_loss_is_the_batch_loss_before_the_update(rng):
 def test_optimizer_by_name_or_instance(digits):
     (x, t), (xt, tt) = digits
     net = TwoLayerNet(64, 10, 10, seed=0)
-    for name, cls in (("SGD", "SGD"), ("momentum", "Momentum"), ("NESTEROV", "Nesterov"), ("AdaGrad", "AdaGrad"),
-                      ("rmsprop", "RMSprop"), ("adam", "Adam")):  # fmt: skip
+    for name, cls in (
+        ("SGD", "SGD"),
+        ("momentum", "Momentum"),
+        ("NESTEROV", "Nesterov"),
+        ("AdaGrad", "AdaGrad"),
+        ("rmsprop", "RMSprop"),
+        ("adam", "Adam"),
+    ):
         trainer = Trainer(net, x, t, xt, tt, optimizer=name, optimizer_param={"lr": 0.001}, verbose=False)
         assert type(trainer.optimizer).__name__ == cls and trainer.optimizer.lr == 0.001
     assert Trainer(net, x, t, xt, tt, verbose=False).optimizer.lr == 0.01  # the book's default
@@ -178,9 +251,21 @@ def test_early_stopping_restores_the_best_epoch():
     x, t = np.zeros((100, 2)), np.repeat(np.arange(2), 50)
     net = ScriptedNet([0.5, 0.7, 0.6, 0.65, 0.7, 0.9], val_size=20)
     epochs = []
-    trainer = Trainer(net, x, t, x[:7], t[:7], epochs=10, mini_batch_size=10, optimizer="sgd",
-                      optimizer_param={"lr": 1.0}, validation_split=0.2, patience=3, seed=0,
-                      callback=lambda e: e["event"] == "epoch" and epochs.append(e))  # fmt: skip
+    trainer = Trainer(
+        net,
+        x,
+        t,
+        x[:7],
+        t[:7],
+        epochs=10,
+        mini_batch_size=10,
+        optimizer="sgd",
+        optimizer_param={"lr": 1.0},
+        validation_split=0.2,
+        patience=3,
+        seed=0,
+        callback=lambda e: e["event"] == "epoch" and epochs.append(e),
+    )
     assert len(trainer.x_train) == 80 and len(trainer.x_val) == 20
     np.testing.assert_array_equal([np.sum(trainer.t_val == c) for c in (0, 1)], [10, 10])  # stratified
     trainer.train()
@@ -191,8 +276,21 @@ def test_early_stopping_restores_the_best_epoch():
     assert len(trainer.train_loss_list) == 5 * 8
 
     net = ScriptedNet([0.5, 0.7, 0.6, 0.65, 0.7], val_size=20)
-    trainer = Trainer(net, x, t, x[:7], t[:7], epochs=10, mini_batch_size=10, optimizer_param={"lr": 1.0},
-                      validation_split=0.2, patience=3, seed=0, restore_best=False, verbose=False)  # fmt: skip
+    trainer = Trainer(
+        net,
+        x,
+        t,
+        x[:7],
+        t[:7],
+        epochs=10,
+        mini_batch_size=10,
+        optimizer_param={"lr": 1.0},
+        validation_split=0.2,
+        patience=3,
+        seed=0,
+        restore_best=False,
+        verbose=False,
+    )
     trainer.train()
     assert net.params["w"][0] == 5 * 8
 
@@ -200,8 +298,18 @@ def test_early_stopping_restores_the_best_epoch():
 def test_evaluate_sample_num_limits_per_epoch_evaluation():
     x, t = np.zeros((100, 2)), np.repeat(np.arange(2), 50)
     net = ScriptedNet([], val_size=-1)
-    Trainer(net, x, t, x[:30], t[:30], epochs=2, mini_batch_size=50, optimizer_param={"lr": 1.0},
-            evaluate_sample_num_per_epoch=10, verbose=False).train()  # fmt: skip
+    Trainer(
+        net,
+        x,
+        t,
+        x[:30],
+        t[:30],
+        epochs=2,
+        mini_batch_size=50,
+        optimizer_param={"lr": 1.0},
+        evaluate_sample_num_per_epoch=10,
+        verbose=False,
+    ).train()
     assert net.calls == [10, 10, 10, 10, 30]  # per epoch train and test limited, the final test on all of it
 
 
@@ -232,8 +340,19 @@ class FakeTerminal(io.StringIO):
 def quick_run(digits, **kwargs):
     (x, t), (xt, tt) = digits
     net = TwoLayerNet(64, 10, 10, weight_init_std="he", seed=0)
-    trainer = Trainer(net, x[:200], t[:200], xt[:50], tt[:50], epochs=2, mini_batch_size=20, optimizer="adam",
-                      optimizer_param={"lr": 0.01}, seed=0, **kwargs)  # fmt: skip
+    trainer = Trainer(
+        net,
+        x[:200],
+        t[:200],
+        xt[:50],
+        tt[:50],
+        epochs=2,
+        mini_batch_size=20,
+        optimizer="adam",
+        optimizer_param={"lr": 0.01},
+        seed=0,
+        **kwargs,
+    )
     trainer.train()
     return trainer
 
@@ -312,8 +431,20 @@ def test_augment_is_applied_to_training_batches_only(digits):
         return batch * 0  # blank images: the net can only learn the class frequencies
 
     net = TwoLayerNet(64, 10, 10, weight_init_std="he", seed=0)
-    trainer = Trainer(net, x, t, xt, tt, epochs=2, mini_batch_size=100, optimizer="adam", augment=augment,
-                      optimizer_param={"lr": 0.01}, seed=0, verbose=False)  # fmt: skip
+    trainer = Trainer(
+        net,
+        x,
+        t,
+        xt,
+        tt,
+        epochs=2,
+        mini_batch_size=100,
+        optimizer="adam",
+        augment=augment,
+        optimizer_param={"lr": 0.01},
+        seed=0,
+        verbose=False,
+    )
     acc = trainer.train()
     assert seen == [100] * 14 + [38] + [100] * 14 + [38]
     assert acc < 0.2  # evaluation saw the real images, but training never did
@@ -324,8 +455,19 @@ def test_augment_is_applied_to_training_batches_only(digits):
 def test_train_again_continues_from_the_current_parameters(digits):
     (x, t), (xt, tt) = digits
     net = TwoLayerNet(64, 20, 10, weight_init_std="he", seed=0)
-    trainer = Trainer(net, x, t, xt, tt, epochs=2, mini_batch_size=50, optimizer="adam",
-                      optimizer_param={"lr": 0.005}, seed=0, verbose=False)  # fmt: skip
+    trainer = Trainer(
+        net,
+        x,
+        t,
+        xt,
+        tt,
+        epochs=2,
+        mini_batch_size=50,
+        optimizer="adam",
+        optimizer_param={"lr": 0.005},
+        seed=0,
+        verbose=False,
+    )
     trainer.train()
     first = list(trainer.train_loss_list)
     trainer.train()
@@ -343,8 +485,9 @@ def test_train_mnist_script_smoke_run(mnist_dir, capsys, tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     save = tmp_path / "mlp.npz"
-    status = module.main(["--model", "mlp", "--data-dir", str(mnist_dir), "--epochs", "1", "--limit", "3000",
-                          "--save", str(save)])  # fmt: skip
+    status = module.main(
+        ["--model", "mlp", "--data-dir", str(mnist_dir), "--epochs", "1", "--limit", "3000", "--save", str(save)]
+    )
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["epochs"] == 1 and result["training_images"] == 3000 and result["target"] == 0.98
     assert 0.8 < result["test_accuracy"] < 0.98 and status == 1  # far too little training to reach the target
