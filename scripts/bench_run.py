@@ -53,6 +53,8 @@ class Workload:
     min_units: int
     max_units: int
     budget_s: float
+    max_rounds: int = 99  # evaluations are slow and compared with nothing timed: 3 rounds are enough there
+    rounds_run: int = 0
     results: dict = field(default_factory=dict)
 
 
@@ -75,13 +77,13 @@ def workloads(n_train: int, budget_scale: float) -> dict[str, Workload]:
                   Contender("loop", "Nielsen's per-sample loop", "float64")],
                  warmup=0, min_units=1, max_units=50, budget_s=1.0 * b),
         Workload("eval_mlp", "TwoLayerNet.accuracy on 10,000 images", "evaluation", 10_000,
-                 [nn], warmup=1, min_units=3, max_units=200, budget_s=0.5 * b),
+                 [nn], warmup=1, min_units=3, max_units=200, budget_s=0.5 * b, max_rounds=3),
         Workload("eval_cnn", "SimpleConvNet.accuracy on 10,000 images", "evaluation", 10_000,
                  [nn, Contender("book", "book-style reference (batches of 100)", "float64")],
-                 warmup=1, min_units=1, max_units=100, budget_s=1.0 * b),
+                 warmup=1, min_units=1, max_units=100, budget_s=1.0 * b, max_rounds=3),
         Workload("eval_network", "Network.evaluate on 10,000 images", "evaluation", 10_000,
                  [Contender("nnlib", "nnlib Network", "float64")], warmup=1, min_units=3, max_units=200,
-                 budget_s=0.5 * b),
+                 budget_s=0.5 * b, max_rounds=3),
     ]}
 
 
@@ -134,6 +136,7 @@ def run_workload(w: Workload, rounds: int, threads: int, env: dict[str, str], n_
             w.results[c.key] = {"skipped" if kind == "skipped" else "error": reason}
             log(f"  {c.label}: {kind}: {reason.strip()}")
     keys = [c.key for c in w.contenders if c.key in workers]
+    w.rounds_run = rounds
     try:
         for r in range(rounds):
             order = keys[r % len(keys):] + keys[:r % len(keys)] if keys else []
@@ -171,7 +174,7 @@ def fmt_time(seconds: float, unit: str) -> str:
 def print_table(w: Workload, out) -> None:
     time_unit = "ms" if w.unit == "step" else "s"
     out(f"\n### {w.title}")
-    out(f"time per {w.unit} in {time_unit}; ratios are medians of per-round ratios\n")
+    out(f"time per {w.unit} in {time_unit}; {w.rounds_run} rounds; ratios are medians of per-round ratios\n")
     has_floor = "floor" in w.results and "rounds" in w.results["floor"]
     head = ["contender", "dtype", f"median {time_unit}", f"min {time_unit}", f"max {time_unit}", "examples/s",
             "time / nnlib"] + (["x floor"] if has_floor else [])
@@ -300,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for w in ws.values():
         log(f"{w.key}: {', '.join(c.label for c in w.contenders)}")
-        run_workload(w, rounds, threads, env, n_train, log)
+        run_workload(w, min(rounds, w.max_rounds), threads, env, n_train, log)
     machine["loadavg_end"] = os.getloadavg()
     blas = next((r["info"].get("threadpoolctl") for w in ws.values() for k, r in w.results.items()
                  if k == "nnlib" and "info" in r), None)
