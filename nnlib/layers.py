@@ -144,6 +144,10 @@ class Affine(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dout = self.backward_params(dout)
+        if self.x.flags.f_contiguous and not self.x.flags.c_contiguous:
+            # x came stored column by column (flattened batch-last images from a convolution): computing the
+            # transpose gives dx that same memory order, so the layer before gets back the layout it produced.
+            return (self.W @ dout.T).T.reshape(self.original_x_shape)
         return (dout @ self.W.T).reshape(self.original_x_shape)
 
     def backward_params(self, dout: np.ndarray) -> np.ndarray:

@@ -251,10 +251,13 @@ def test_fused_softmax_cross_entropy_matches_separate_functions(scale):
 # --- Affine, ReLU and a whole network's backward pass that skips the input gradient -----------------------------
 
 
-def test_affine_backward_params_matches_full_backward():
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_affine_backward_params_matches_full_backward(order):
     rng = np.random.default_rng(8)
     affine = layers.Affine(rng.standard_normal((12, 4)), rng.standard_normal(4))
     x = rng.standard_normal((5, 3, 2, 2))
+    if order == "F":  # stored batch-last, as a convolution's pooled output: flattening it gives an F-ordered matrix
+        x = np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
     out = affine.forward(x)
     assert rel_err(out, x.reshape(5, 12) @ affine.W + affine.b) < TOL
     dout = rng.standard_normal(out.shape)
