@@ -110,36 +110,50 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma and Ba 2015): running means of ``g`` and ``g^2`` with bias correction:
     ``m += (1 - beta1)(g - m); v += (1 - beta2)(g^2 - v); p -= lr_t * m / (sqrt(v) + eps)`` with
-    ``lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)`` at step t."""
+    ``lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)`` at step t.
+
+    Stored as the running sums ``m / (1 - beta1)`` and ``v / (1 - beta2)``: with the constant factors moved into the
+    step size, a step takes ten passes over each parameter instead of twelve. ``m`` and ``v`` give the moments."""
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7) -> None:
         super().__init__(lr)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.iter = 0
-        self.m: dict[str, np.ndarray] = {}
-        self.v: dict[str, np.ndarray] = {}
+        self._m_sum: dict[str, np.ndarray] = {}  # m / (1 - beta1): m_sum = beta1 * m_sum + g
+        self._v_sum: dict[str, np.ndarray] = {}  # v / (1 - beta2): v_sum = beta2 * v_sum + g^2
         self._buf: dict[str, np.ndarray] = {}  # scratch space, so that a step allocates no temporary arrays
+
+    @property
+    def m(self) -> dict[str, np.ndarray]:
+        """The first moments ``m`` (running means of the gradients), by parameter name."""
+        return {k: (1 - self.beta1) * s for k, s in self._m_sum.items()}
+
+    @property
+    def v(self) -> dict[str, np.ndarray]:
+        """The second moments ``v`` (running means of the squared gradients), by parameter name."""
+        return {k: (1 - self.beta2) * s for k, s in self._v_sum.items()}
 
     def _begin_step(self):
         self.iter += 1
-        self._lr_t = float(self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter))
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
+        # lr_t * m / (sqrt(v) + eps) = scale * m_sum / (sqrt(v_sum) + eps / sqrt(1 - beta2))
+        root = np.sqrt(1.0 - self.beta2)
+        self._scale = float(lr_t * (1.0 - self.beta1) / root)
+        self._eps_sum = float(self.eps / root)
 
     def _step(self, key, p, g):
-        if key not in self.m:
-            self.m[key], self.v[key], self._buf[key] = np.zeros_like(p), np.zeros_like(p), np.empty_like(p)
-        m, v, buf = self.m[key], self.v[key], self._buf[key]
-        # The three formulas of the docstring, each written into buf and then applied in place.
-        np.subtract(g, m, out=buf)  # m += (1 - beta1) * (g - m)
-        buf *= 1 - self.beta1
-        m += buf
-        np.multiply(g, g, out=buf)  # v += (1 - beta2) * (g^2 - v)
-        buf -= v
-        buf *= 1 - self.beta2
-        v += buf
-        np.sqrt(v, out=buf)  # p -= lr_t * m / (sqrt(v) + eps)
-        buf += self.eps
-        np.divide(m, buf, out=buf)
-        buf *= self._lr_t
+        if key not in self._m_sum:
+            self._m_sum[key], self._v_sum[key], self._buf[key] = np.zeros_like(p), np.zeros_like(p), np.empty_like(p)
+        m_sum, v_sum, buf = self._m_sum[key], self._v_sum[key], self._buf[key]
+        m_sum *= self.beta1  # m_sum = beta1 * m_sum + g
+        m_sum += g
+        v_sum *= self.beta2  # v_sum = beta2 * v_sum + g^2
+        np.multiply(g, g, out=buf)
+        v_sum += buf
+        np.sqrt(v_sum, out=buf)  # p -= scale * m_sum / (sqrt(v_sum) + eps_sum), in buf
+        buf += self._eps_sum
+        np.divide(m_sum, buf, out=buf)
+        buf *= self._scale
         p -= buf
 
 

@@ -317,6 +317,7 @@ def test_adam_in_place_matches_the_textbook_formulas():
             ref[k] = ref[k] - lr_t * m[k] / (np.sqrt(v[k]) + 1e-7)
     for k in ref:
         assert rel_err(params[k], ref[k]) < TOL
+        assert rel_err(opt.m[k], m[k]) < TOL and rel_err(opt.v[k], v[k]) < TOL
 
 
 def test_adam_keeps_float32():
