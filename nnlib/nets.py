@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from . import gradient as _gradient
-from .functions import sigmoid
 from .init import scale_for
 from .layers import (
     Affine,
@@ -432,10 +431,15 @@ class Network(ReadyNet):
         Ws, bs = self._Ws, self._bs  # (in, out) and (out,): the arrays of params, updated in place
         # Forward pass, keeping every layer's activation a = sigmoid(z): the derivative sigmoid'(z) is a * (1 - a).
         activations = [np.asarray(x, dtype=self.dtype)]
-        for W, b in zip(Ws, bs):
-            z = activations[-1] @ W
-            z += b
-            activations.append(sigmoid(z))
+        with np.errstate(over="ignore"):  # exp(-z) overflows to inf for z < -709, and 1 / (1 + inf) = 0 is right
+            for W, b in zip(Ws, bs):
+                a = activations[-1] @ W
+                a += b
+                np.negative(a, out=a)  # a = sigmoid(a) = 1 / (1 + exp(-a)), in place: no new arrays
+                np.exp(a, out=a)
+                a += 1
+                np.reciprocal(a, out=a)
+                activations.append(a)
         # Output error delta = dC/dz for C = mean 0.5 ||a - y||^2, scaled by eta once here, so that every gradient
         # below comes out already multiplied by the learning rate.
         a = activations[-1]
@@ -445,7 +449,7 @@ class Network(ReadyNet):
             if layer:  # the error of the layer below, computed before this layer's weights change
                 delta_below = (delta @ Ws[layer].T) * (a_prev * (1 - a_prev))
             Ws[layer] -= a_prev.T @ delta
-            bs[layer] -= delta.sum(axis=0)
+            bs[layer] -= np.add.reduce(delta, axis=0)  # delta.sum(axis=0), without the method's Python wrapper
             if layer:
                 delta = delta_below
 
@@ -459,11 +463,18 @@ class Network(ReadyNet):
         y = self._one_hot(t, len(x))  # once, not per mini-batch
         test = self._as_arrays(test_data) if test_data is not None else None
         history = []
+        # Shuffled samples are gathered (and cast to the network's dtype) a chunk of whole mini-batches at a time,
+        # not ten by ten: the mini-batches are the same, with fewer NumPy calls per step.
+        if mini_batch_size < 1:
+            raise ValueError(f"Network.SGD: mini_batch_size must be at least 1, got {mini_batch_size}")
+        chunk = mini_batch_size * max(1, 100 // mini_batch_size)
         for epoch in range(epochs):
             order = self.rng.permutation(len(x))
-            for start in range(0, len(x), mini_batch_size):
-                batch = order[start : start + mini_batch_size]
-                self._step(x[batch], y[batch], eta)
+            for chunk_start in range(0, len(x), chunk):
+                idx = order[chunk_start : chunk_start + chunk]
+                xs, ys = np.asarray(x[idx], dtype=self.dtype), y[idx]
+                for start in range(0, len(idx), mini_batch_size):
+                    self._step(xs[start : start + mini_batch_size], ys[start : start + mini_batch_size], eta)
             if test is not None:
                 history.append(self.evaluate(test))
                 print(f"Epoch {epoch}: {history[-1]} / {len(test[0])}")
