@@ -4,7 +4,7 @@ import { Kernel } from "./kernel.js";
 import { Notebook } from "./cells.js";
 import { strings } from "./i18n.js";
 
-const IDLE_START_DELAY_MS = 1500;
+const IDLE_START_DELAY_MS = 300; // after load; Python starts in a worker, so reading is not slowed
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -84,6 +84,12 @@ export function findCells(root = document) {
   );
 }
 
+/** Imports worth doing before the first Run: pyplot's first import builds matplotlib's font cache (~1-2 s). */
+function warmupCode(roots) {
+  const usesPyplot = roots.some((root) => /^\s*(import|from)\s+matplotlib\b/m.test(root.textContent));
+  return usesPyplot ? "import matplotlib.pyplot" : "";
+}
+
 /**
  * Make the page's cells runnable.
  * @param {{indexURL: string, lockFileURL: string, localPackages: string[]}} config
@@ -98,6 +104,7 @@ export function startRuntime(config, base) {
     indexURL: new URL(config.indexURL, base).href,
     lockFileURL: new URL(config.lockFileURL, base).href,
     localPackages: config.localPackages,
+    warmup: warmupCode(roots),
   });
   const notebook = new Notebook(roots, kernel, t);
   roots[0].before(buildToolbar(notebook, kernel, t));

@@ -224,6 +224,7 @@ export class Notebook {
       cell.lastRunStopped = true;
       out.note(this.t.stoppedKept, "warning");
     }
+    cell.root.dataset.nnrtElapsed = String(Math.round(result.elapsed || 0)); // ms in Python (benchmarks read it)
     const seconds = ((result.elapsed || 0) / 1000).toFixed(2);
     cell.setState(result.ok ? "done" : "error", result.ok ? this.t.doneIn(seconds) : this.t.failed);
     return result.ok;

@@ -7,7 +7,8 @@ const INTERRUPT_GRACE_MS = 3000;
 
 export class Kernel extends EventTarget {
   /**
-   * @param {{workerURL: string, indexURL: string, lockFileURL: string, localPackages: string[]}} config
+   * @param {{workerURL: string, indexURL: string, lockFileURL: string, localPackages: string[], warmup?: string}} config
+   *   warmup: Python code the worker runs right after it is ready (imports the page's cells will need)
    */
   constructor(config) {
     super();
@@ -36,6 +37,7 @@ export class Kernel extends EventTarget {
   start() {
     if (this.ready) return this.ready;
     this.loadError = null;
+    this.warm = false;
     this.interruptBuffer = this.canInterrupt ? new Int32Array(new SharedArrayBuffer(4)) : null;
     const worker = new Worker(this.config.workerURL);
     this.worker = worker;
@@ -57,6 +59,7 @@ export class Kernel extends EventTarget {
         lockFileURL: this.config.lockFileURL,
         localPackages: this.config.localPackages,
         interruptBuffer: this.interruptBuffer,
+        warmup: this.config.warmup || "",
       },
     });
     return this.ready;
@@ -80,6 +83,10 @@ export class Kernel extends EventTarget {
         this.timings = { ...message.timings, wall: performance.now() - started };
         this.setState("ready", { timings: this.timings });
         resolve();
+        break;
+      case FROM_WORKER.WARM:
+        this.warm = true; // the page's usual imports are done: a Run now starts at once
+        this.dispatchEvent(new CustomEvent("warm"));
         break;
       case FROM_WORKER.FATAL:
         this.fail(new Error(message.message), reject);

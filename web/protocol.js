@@ -3,7 +3,7 @@
 
 /** Page -> worker. */
 export const TO_WORKER = Object.freeze({
-  INIT: "init", // {config: {indexURL, lockFileURL, localPackages[], interruptBuffer?: Int32Array on a SharedArrayBuffer}}
+  INIT: "init", // {config: {indexURL, lockFileURL, localPackages[], interruptBuffer?: shared Int32Array, warmup?: code}}
   RUN: "run", //   {id, code, filename}
 });
 
@@ -11,6 +11,7 @@ export const TO_WORKER = Object.freeze({
 export const FROM_WORKER = Object.freeze({
   STATUS: "status", //     {phase: "runtime"|"packages"|"python", fraction: 0..1, bytes}   while loading
   READY: "ready", //       {timings: {runtime, packages, python, total} in ms}
+  WARM: "warm", //         {}                         the warm-up imports (see worker.js) are done
   FATAL: "fatal", //       {message}                  loading failed; the worker is unusable
   LOADING: "loading", //   {id, packages: [names]}     a cell needs packages that are being loaded now
   STREAM: "stream", //     {id, name: "stdout"|"stderr", text}

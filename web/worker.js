@@ -122,6 +122,23 @@ async function init(config) {
     type: FROM_WORKER.READY,
     timings: { runtime: t1 - t0, packages: t2 - t1, python: t3 - t2, total: t3 - t0 },
   });
+  if (config.warmup) await warmup(config.warmup);
+  post({ type: FROM_WORKER.WARM });
+}
+
+/**
+ * After "ready": import what the page's cells will import anyway (e.g. matplotlib.pyplot, whose first import builds
+ * a font cache), so the reader's first Run does not wait for it. A Run sent meanwhile waits its turn. A failure here
+ * is only logged: the cell that imports the module reports the error itself.
+ */
+async function warmup(code) {
+  try {
+    const needed = packagesToLoad(code);
+    if (needed.length) await loadPackagesChecked(needed);
+    pyodide.runPython(code);
+  } catch (error) {
+    console.warn("nnlib runtime: warm-up failed:", error);
+  }
 }
 
 /** Names of lock-file packages the code imports that are not loaded yet (to tell the reader what is downloading). */

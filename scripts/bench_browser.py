@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Benchmark of the in-browser runtime (not a test): the offline site in headless Chromium on 127.0.0.1.
+
+Prints, from one run:
+  * page load -> runtime ready: navigation start of a lesson page to "Python ready" (idle start, warm HTTP cache);
+  * first output after the first Run: the reader clicks Run on the first cell of the digits lesson as soon as the page
+    is there (Python not started yet), with a cold and with a warm HTTP cache; also Python's own load phases
+    (runtime, numpy+nnlib, Python setup) as the worker measured them;
+  * the digits lesson's training cell (the one that uses nnlib's Trainer): its time in the browser and the same
+    cells run natively with this Python, and the ratio. Targets: first output <= 3 s (warm cache), training <= 5 s.
+
+Usage: python scripts/bench_browser.py [--site BUILT_SITE_DIR] [--chromium PATH] [--mirror PYODIDE_DIR]
+Without --site it builds the English site into a temporary folder, self-hosted from --mirror (default
+$NNLIB_PYODIDE_MIRROR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = "/en/lessons/03-digits-network/"
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]  # fmt: skip
+
+# Installed before the page's scripts: records when the first output of a cell appears (performance.now(), ms since
+# the navigation started) and lets the benchmark switch the idle start off.
+RECORDER = """
+window.NNLIB_RUNTIME_AUTOSTART = %s;
+window.__bench = {firstOutput: {}};
+new MutationObserver(() => {
+  for (const out of document.querySelectorAll("[data-nnrt-cell] .nnrt-output")) {
+    const n = out.closest("[data-nnrt-cell]").dataset.nnrtCell;
+    if (!(n in window.__bench.firstOutput) && out.querySelector(".nnrt-out, img, .nnrt-progress")) {
+      window.__bench.firstOutput[n] = performance.now();
+    }
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+
+    def end_headers(self) -> None:
+        # What a static host typically sends; lets the second visit use the HTTP cache.
+        self.send_header("Cache-Control", "public, max-age=600")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def build(mirror: str, out: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    os.environ["NNLIB_PYODIDE_MIRROR"] = mirror
+    from build_site import build_site
+
+    build_site(out, ["en"])
+
+
+def open_page(context, url: str, autostart: bool):
+    page = context.new_page()
+    page.add_init_script(RECORDER % ("true" if autostart else "false"))
+    page.goto(url)
+    page.wait_for_function("window.nnlibRuntime && window.nnlibRuntime.notebook", timeout=30_000)
+    if not page.evaluate("crossOriginIsolated"):  # first visit: the service worker reloads the page once
+        try:
+            page.wait_for_function("crossOriginIsolated === true", timeout=5_000)
+            page.wait_for_function("window.nnlibRuntime && window.nnlibRuntime.notebook", timeout=30_000)
+        except Exception:  # noqa: BLE001 - a browser without isolation: measure anyway
+            pass
+    return page
+
+
+def wait_cell(page, n: int, timeout: float = 180_000) -> str:
+    page.wait_for_function(
+        "(n) => ['done', 'error'].includes(document.querySelector(`[data-nnrt-cell=\"${n}\"]`).dataset.nnrtState)",
+        arg=n, timeout=timeout,
+    )  # fmt: skip
+    return page.get_attribute(f'[data-nnrt-cell="{n}"]', "data-nnrt-state")
+
+
+def first_run(context, url: str) -> dict:
+    """Click Run on cell 1 right away; time from the click to the cell's first output."""
+    page = open_page(context, url, autostart=False)
+    page.wait_for_load_state("load")
+    clicked = page.evaluate("() => { document.querySelector('[data-nnrt-cell=\"1\"] .nnrt-run').click(); "
+                            "return performance.now(); }")
+    state = wait_cell(page, 1)
+    first = page.evaluate("window.__bench.firstOutput['1']")
+    timings = page.evaluate("window.nnlibRuntime.kernel.timings")
+    page.close()
+    return {"state": state, "first_output_s": (first - clicked) / 1000, "timings": timings}
+
+
+def training(context, url: str) -> dict:
+    """Idle start (as a reader who reads first), then run the Trainer cell (its earlier cells run first)."""
+    page = open_page(context, url, autostart=True)
+    page.wait_for_function("window.nnlibRuntime.kernel.state === 'ready'", timeout=120_000)
+    ready = page.evaluate("performance.now()")  # polled: a slight overestimate of page load -> ready
+    page.wait_for_function("window.nnlibRuntime.kernel.warm === true", timeout=120_000)  # the page's imports
+    codes = page.locator(".clipboard-copy-txt").all_text_contents()
+    n = next(i + 1 for i, code in enumerate(codes) if "Trainer(" in code)
+    clicked = page.evaluate(f"() => {{ document.querySelector('[data-nnrt-cell=\"{n}\"] .nnrt-run').click(); "
+                            "return performance.now(); }")
+    state = wait_cell(page, n)
+    first = page.evaluate("window.__bench.firstOutput['1']")
+    elapsed = float(page.get_attribute(f'[data-nnrt-cell="{n}"]', "data-nnrt-elapsed")) / 1000
+    page.close()
+    return {"ready_s": ready / 1000, "cell": n, "state": state, "browser_s": elapsed, "codes": codes[:n],
+            "first_output_after_ready_s": (first - clicked) / 1000}
+
+
+def native(codes: list[str]) -> float:
+    """Run the same cells natively (matplotlib without a display); returns the last cell's seconds."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    namespace: dict = {"__name__": "__main__"}
+    elapsed = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        cwd = os.getcwd()
+        os.chdir(tmp)
+        try:
+            for i, code in enumerate(codes, 1):
+                start = time.perf_counter()
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    exec(compile(code, f"<cell {i}>", "exec"), namespace)  # noqa: S102 - the lesson's own code
+                elapsed = time.perf_counter() - start
+        finally:
+            os.chdir(cwd)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="an already built site (folder holding en/)")
+    parser.add_argument("--mirror", default=os.environ.get("NNLIB_PYODIDE_MIRROR"), help="Pyodide folder to self-host")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site
+        if site is None:
+            if not args.mirror:
+                parser.error("give --site, or --mirror / NNLIB_PYODIDE_MIRROR to build the offline site")
+            site = Path(tmp) / "site"
+            t0 = time.perf_counter()
+            build(args.mirror, site)
+            print(f"built the English site in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        server, base = serve(site)
+        url = base + LESSON
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=args.chromium, headless=True, args=FLAGS)
+            context = browser.new_context()
+            cold = first_run(context, url)
+            warm = first_run(context, url)
+            train = training(context, url)
+            browser.close()
+        server.shutdown()
+    native_s = native(train.pop("codes"))
+    t = warm["timings"]
+    rows = [
+        ("page load -> runtime ready (idle start, warm cache)", f"{train['ready_s']:.2f} s"),
+        ("first output after the first Run, cold cache", f"{cold['first_output_s']:.2f} s"),
+        ("first output after the first Run, warm cache (target <= 3 s)", f"{warm['first_output_s']:.2f} s"),
+        ("first output after Run once the idle start and warm-up finished", f"{train['first_output_after_ready_s']:.2f} s"),
+        ("  of which Pyodide runtime (warm)", f"{t['runtime'] / 1000:.2f} s"),
+        ("  of which numpy + nnlib load (warm)", f"{t['packages'] / 1000:.2f} s"),
+        ("  of which Python setup + imports (warm)", f"{t['python'] / 1000:.2f} s"),
+        (f"training cell {train['cell']} in the browser (target <= 5 s)", f"{train['browser_s']:.2f} s"),
+        (f"training cell {train['cell']} natively", f"{native_s:.2f} s"),
+        ("browser / native", f"{train['browser_s'] / native_s:.1f}x"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    print(json.dumps({"cold": cold, "warm": warm, "training": train, "native_s": native_s}), file=sys.stderr)
+    ok = warm["first_output_s"] <= 3 and train["browser_s"] <= 5 and train["state"] == "done"
+    print("targets met" if ok else "targets NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
