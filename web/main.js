@@ -15,7 +15,7 @@ async function ensureIsolation() {
   }
   try {
     const registration = await navigator.serviceWorker.register(new URL(CONFIG.serviceWorker, BASE));
-    if (navigator.serviceWorker.controller) return; // controlled but not isolated: the browser lacks support
+    if (!registration || navigator.serviceWorker.controller) return; // controlled but not isolated: no support
     // First visit: the page was loaded before the worker existed. Reload once, as soon as it controls the page,
     // unless the reader has already started working (then Stop falls back to restarting Python).
     if (sessionStorage.getItem(COI_RELOAD_KEY)) return;
