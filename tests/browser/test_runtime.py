@@ -320,6 +320,26 @@ def test_digits_lesson_trains_with_a_live_progress_bar(context, site_url) -> Non
         page.close()
 
 
+def test_a_loading_error_is_shown(browser, site_url, requests_log) -> None:
+    """If the nnlib wheel cannot be fetched, the toolbar and the cell say so (with the reason); nothing hangs."""
+    ctx = new_context(browser, requests_log)
+    ctx.route("**/nnlib-*.whl", lambda route: route.fulfill(status=404, body="gone"))  # context: sees the worker
+    page = ctx.new_page()
+    try:
+        page.add_init_script("window.NNLIB_RUNTIME_AUTOSTART = false")
+        open_lesson(page, site_url + LESSON.format(lang="en"))
+        cell(page, 1).get_by_role("button", name=re.compile(r"^Run cell 1\b")).click()
+        page.wait_for_selector(".nnrt-toolbar[data-nnrt-runtime=error]", timeout=LOAD_TIMEOUT)
+        message = page.locator(".nnrt-toolbar .nnrt-message").inner_text()
+        assert "Python could not be loaded" in message and "nnlib" in message, message
+        assert page.get_by_role("button", name="Try again").count() == 1
+        assert wait_state(page, 1) == "error"
+        assert "Python could not be loaded" in output(page, 1)
+    finally:
+        page.close()
+        ctx.close()
+
+
 def test_no_request_left_localhost(site_url, requests_log) -> None:
     """Runs last in this module: everything above happened without a single request off 127.0.0.1."""
     assert any(url.endswith("/pyodide.asm.wasm") for url in requests_log.urls), "Pyodide was not loaded from the site"
