@@ -338,8 +338,9 @@ class Convolution(Layer):
 
     The book builds im2col's matrix, one row per output position; this layer builds the same numbers transposed
     and with the batch as the fastest-varying index (:func:`~nnlib.util.unfold`), which is several times faster.
-    Its output is then a view of an array stored ``(FN, OH, OW, N)``: shape and values are the usual ones, only the
-    memory order differs, and the next layers (ReLU, pooling) keep it, so their passes run along the batch too.
+    Its output is then a view of an array stored ``(OH, OW, N, FN)``: shape and values are the usual ones, only the
+    memory order differs, and the next layers (ReLU, pooling) keep it, so their passes run along whole blocks of
+    N * FN numbers at a time.
     tests/test_fast_paths.py checks this layer against a convolution written with plain loops.
     """
 
@@ -378,24 +379,26 @@ class Convolution(Layer):
             self.cols[-1] = 1
         unfold(x, FH, FW, self.stride, self.pad, out=self.cols[:-1])
         W_b = np.concatenate([self.W.reshape(FN, -1), self.b[:, None]], axis=1)  # (FN, C*FH*FW + 1)
-        out = W_b @ self.cols  # (FN, OH*OW*N): every filter applied to every patch, bias included
-        return out.reshape(FN, out_h, out_w, N).transpose(3, 0, 1, 2)  # a view, (N, FN, OH, OW)
+        # Every filter applied to every patch, bias included: (OH*OW*N, FN), computed as cols^T @ W_b^T because
+        # BLAS is faster with the long dimension first. Stored (OH, OW, N, FN), returned as an (N, FN, OH, OW) view.
+        out = self.cols.T @ W_b.T
+        return out.reshape(out_h, out_w, N, FN).transpose(2, 3, 0, 1)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dout = self.backward_params(dout)  # (FN, OH*OW*N)
+        dout = self.backward_params(dout)  # (OH*OW*N, FN)
         FN, C, FH, FW = self.W.shape
-        dcols = self.W.reshape(FN, -1).T @ dout  # (C*FH*FW, OH*OW*N)
+        dcols = self.W.reshape(FN, -1).T @ dout.T  # (C*FH*FW, OH*OW*N)
         return fold(dcols, self.x_shape, FH, FW, self.stride, self.pad)
 
     def backward_params(self, dout: np.ndarray) -> np.ndarray:
         """The parameter gradients ``dW``, ``db`` alone (what the first layer of a network needs: the gradient
-        with respect to its input, the data, is never used). Returns ``dout`` as ``(FN, OH*OW*N)``."""
+        with respect to its input, the data, is never used). Returns ``dout`` as ``(OH*OW*N, FN)``."""
         self._need_forward(self.cols)
         FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(1, 2, 3, 0).reshape(FN, -1)  # free when dout is stored like forward's output
-        dW_b = dout @ self.cols.T  # (FN, C*FH*FW + 1); the last column, from the row of ones, is db
-        self.dW = np.ascontiguousarray(dW_b[:, :-1]).reshape(FN, C, FH, FW)
-        self.db = np.ascontiguousarray(dW_b[:, -1])
+        dout = dout.transpose(2, 3, 0, 1).reshape(-1, FN)  # free when dout is stored like forward's output
+        dW_b = self.cols @ dout  # (C*FH*FW + 1, FN); the last row, from the row of ones, is db
+        self.dW = np.ascontiguousarray(dW_b[:-1].T).reshape(FN, C, FH, FW)
+        self.db = np.ascontiguousarray(dW_b[-1])
         return dout
 
 

@@ -180,10 +180,11 @@ def test_convolution_keeps_float32():
 
 
 def _layouts(x):
-    """x itself and copies stored channels-last and channel-major (the layouts convolutions hand to pooling)."""
+    """x itself and copies stored in other orders, among them the one Convolution's output has, (H, W, N, C)."""
     nhwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
     cnhw = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
-    return [x, nhwc, cnhw]
+    hwnc = np.ascontiguousarray(x.transpose(2, 3, 0, 1)).transpose(2, 3, 0, 1)
+    return [x, nhwc, cnhw, hwnc]
 
 
 @pytest.mark.parametrize("shape, pool", [((2, 3, 8, 8), 2), ((3, 2, 7, 9), 2), ((1, 4, 9, 9), 3), ((2, 1, 5, 6), 1)])
