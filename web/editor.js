@@ -55,7 +55,6 @@ export function createEditor(parent, code, { label, onRun }) {
         // Tab indents; Escape then Tab leaves the editor (CodeMirror's documented escape hatch for keyboard users).
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.contentAttributes.of({ "aria-label": label }),
-        EditorView.lineWrapping,
       ],
     }),
   });
