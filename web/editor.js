@@ -14,9 +14,25 @@ import {
   bracketMatching,
   syntaxHighlighting,
   defaultHighlightStyle,
+  HighlightStyle,
   indentUnit,
 } from "@codemirror/language";
+import { tags } from "@lezer/highlight";
 import { python } from "@codemirror/lang-python";
+
+// Colours from Material for MkDocs' code-highlighting variables, so the editor matches the site's static code
+// blocks in the light and the dark scheme alike (the default style is kept as a fallback outside Material).
+const v = (name) => `var(--md-code-hl-${name}-color)`;
+const materialHighlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.operatorKeyword, tags.definitionKeyword], color: v("keyword") },
+  { tag: [tags.string, tags.special(tags.string)], color: v("string") },
+  { tag: [tags.number, tags.bool, tags.null], color: v("number") },
+  { tag: [tags.comment, tags.lineComment], color: v("comment"), fontStyle: "italic" },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: v("function") },
+  { tag: [tags.definition(tags.variableName), tags.className], color: v("name") },
+  { tag: [tags.operator, tags.punctuation, tags.bracket], color: v("punctuation") },
+  { tag: [tags.standard(tags.variableName), tags.self], color: v("constant") },
+]);
 
 /**
  * Create an editor in `parent`.
@@ -50,6 +66,7 @@ export function createEditor(parent, code, { label, onRun }) {
         indentUnit.of("    "),
         bracketMatching(),
         highlightActiveLine(),
+        syntaxHighlighting(materialHighlight),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         python(),
         // Tab indents; Escape then Tab leaves the editor (CodeMirror's documented escape hatch for keyboard users).
