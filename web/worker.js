@@ -85,6 +85,9 @@ async function init(config) {
   pyodide = await self.loadPyodide({
     indexURL: config.indexURL,
     lockFileURL: lockBlobURL,
+    // Downloads of nnlib and numpy start as soon as the lock is read, overlapping the runtime's own start-up;
+    // loadPackagesChecked below then reports anything that failed (this option only logs to the console).
+    packages: config.localPackages,
     stdout: (line) => post({ type: FROM_WORKER.STREAM, id: currentId, name: "stdout", text: line + "\n" }),
     stderr: (line) => post({ type: FROM_WORKER.STREAM, id: currentId, name: "stderr", text: line + "\n" }),
   });
