@@ -8,7 +8,7 @@ const INTERRUPT_GRACE_MS = 3000;
 export class Kernel extends EventTarget {
   /**
    * @param {{workerURL: string, indexURL: string, lockFileURL: string, localPackages: string[], warmup?: string}} config
-   *   warmup: Python code the worker runs right after it is ready (imports the page's cells will need)
+   *   warmup: Python code sent once the worker is ready and idle (imports the page's cells will need)
    */
   constructor(config) {
     super();
@@ -59,7 +59,6 @@ export class Kernel extends EventTarget {
         lockFileURL: this.config.lockFileURL,
         localPackages: this.config.localPackages,
         interruptBuffer: this.interruptBuffer,
-        warmup: this.config.warmup || "",
       },
     });
     return this.ready;
@@ -83,9 +82,16 @@ export class Kernel extends EventTarget {
         this.timings = { ...message.timings, wall: performance.now() - started };
         this.setState("ready", { timings: this.timings });
         resolve();
+        // Warm up only if no cell is waiting for Python: a Run must not queue behind imports it may not need.
+        setTimeout(() => {
+          if (this.config.warmup && !this.current && this.worker) {
+            this.worker.postMessage({ type: TO_WORKER.WARMUP, code: this.config.warmup });
+          }
+        }, 0);
         break;
       case FROM_WORKER.WARM:
         this.warm = true; // the page's usual imports are done: a Run now starts at once
+        if (this.timings) this.timings.warmup = message.elapsed;
         this.dispatchEvent(new CustomEvent("warm"));
         break;
       case FROM_WORKER.FATAL:

@@ -3,15 +3,16 @@
 
 /** Page -> worker. */
 export const TO_WORKER = Object.freeze({
-  INIT: "init", // {config: {indexURL, lockFileURL, localPackages[], interruptBuffer?: shared Int32Array, warmup?: code}}
+  INIT: "init", // {config: {indexURL, lockFileURL, localPackages[], interruptBuffer?: shared Int32Array}}
   RUN: "run", //   {id, code, filename}
+  WARMUP: "warmup", // {code}  imports worth doing while the reader reads (see worker.js)
 });
 
 /** Worker -> page. */
 export const FROM_WORKER = Object.freeze({
   STATUS: "status", //     {phase: "runtime"|"packages"|"python", fraction: 0..1, bytes}   while loading
   READY: "ready", //       {timings: {runtime, packages, python, total} in ms}
-  WARM: "warm", //         {}                         the warm-up imports (see worker.js) are done
+  WARM: "warm", //         {elapsed}                  the warm-up imports (see worker.js) are done
   FATAL: "fatal", //       {message}                  loading failed; the worker is unusable
   LOADING: "loading", //   {id, packages: [names]}     a cell needs packages that are being loaded now
   STREAM: "stream", //     {id, name: "stdout"|"stderr", text}

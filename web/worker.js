@@ -125,16 +125,15 @@ async function init(config) {
     type: FROM_WORKER.READY,
     timings: { runtime: t1 - t0, packages: t2 - t1, python: t3 - t2, total: t3 - t0 },
   });
-  if (config.warmup) await warmup(config.warmup);
-  post({ type: FROM_WORKER.WARM });
 }
 
 /**
- * After "ready": import what the page's cells will import anyway (e.g. matplotlib.pyplot, whose first import builds
- * a font cache), so the reader's first Run does not wait for it. A Run sent meanwhile waits its turn. A failure here
- * is only logged: the cell that imports the module reports the error itself.
+ * Sent by the page after "ready" when no cell is waiting: import what the page's cells will import anyway (e.g.
+ * matplotlib.pyplot, ~1.5 s to load and import), so the reader's first Run does not wait for it. A Run sent meanwhile
+ * waits its turn. A failure here is only logged: the cell that imports the module reports the error itself.
  */
 async function warmup(code) {
+  const t0 = performance.now();
   try {
     const needed = packagesToLoad(code);
     if (needed.length) await loadPackagesChecked(needed);
@@ -142,6 +141,7 @@ async function warmup(code) {
   } catch (error) {
     console.warn("nnlib runtime: warm-up failed:", error);
   }
+  post({ type: FROM_WORKER.WARM, elapsed: performance.now() - t0 });
 }
 
 /** Names of lock-file packages the code imports that are not loaded yet (to tell the reader what is downloading). */
@@ -187,6 +187,8 @@ self.onmessage = (event) => {
       post({ type: FROM_WORKER.FATAL, message: String(error && error.stack ? error.stack : error) });
       throw error;
     });
+  } else if (message.type === TO_WORKER.WARMUP) {
+    queue = queue.then(() => warmup(message.code));
   } else if (message.type === TO_WORKER.RUN) {
     queue = queue.then(() => run(message));
   }
