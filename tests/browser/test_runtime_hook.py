@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.native_only  # reads site_hooks/ and node_modules/, which only the repository has
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
