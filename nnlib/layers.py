@@ -34,6 +34,9 @@ class Layer:
     def buffers(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in self.buffer_names}
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
     def _need_forward(self, value: object) -> None:
         if value is None:
             raise ValueError(f"{type(self).__name__}.backward called before forward")
@@ -65,18 +68,29 @@ class AddLayer(Layer):
 
 
 class Relu(Layer):
-    """``out = max(0, x)``; the gradient flows only where the input was positive."""
+    """``out = max(0, x)``; the gradient flows only where the input was positive.
 
-    def __init__(self) -> None:
+    ``inplace=True`` (as in PyTorch) writes the output over the input in forward, and ``dx`` over ``dout`` in
+    backward: no new arrays, so a convolution's large activations take half the memory traffic. Use it only where
+    nothing else needs those arrays afterwards, such as after a layer that does not keep its output: the ready
+    networks of :mod:`nnlib.nets` do.
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
         self.mask: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return "Relu(inplace=True)" if self.inplace else "Relu()"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.mask = x > 0
-        return np.maximum(x, 0)  # same as x * self.mask, but one pass instead of a multiplication by booleans
+        # Same as x * self.mask, but one pass instead of a multiplication by booleans.
+        return np.maximum(x, 0, out=x if self.inplace else None)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         self._need_forward(self.mask)
-        return dout * self.mask
+        return np.multiply(dout, self.mask, out=dout if self.inplace else None)
 
 
 class Sigmoid(Layer):

@@ -183,7 +183,11 @@ class Sequential:
 
 class ReadyNet(Sequential):
     """A Sequential built by a constructor with keyword arguments; ``config`` holds them (JSON-friendly), so
-    ``type(net)(**net.config)`` rebuilds the same architecture (nnlib.io uses this to save and load networks)."""
+    ``type(net)(**net.config)`` rebuilds the same architecture (nnlib.io uses this to save and load networks).
+
+    The ready networks' ReLU layers work in place (``Relu(inplace=True)``): each follows an Affine, Convolution or
+    BatchNormalization layer, which does not keep its output, so overwriting it is safe, and saves time.
+    """
 
     def __init__(self, config: dict[str, Any], dtype, seed: SeedLike, **kwargs) -> None:
         self.config = {**config, "dtype": float_dtype(dtype).name}
@@ -222,7 +226,7 @@ class TwoLayerNet(ReadyNet):
         config = dict(input_size=input_size, hidden_size=hidden_size, output_size=output_size, weight_init_std=weight_init_std)
         layers = [
             _dense(input_size, hidden_size, weight_init_std, rng, dt),
-            Relu(),
+            Relu(inplace=True),
             _dense(hidden_size, output_size, weight_init_std, rng, dt),
         ]
         super().__init__(config, dt, seed, layers=layers)
@@ -267,7 +271,7 @@ class MultiLayerNet(ReadyNet):
             layers.append(_dense(fan_in, fan_out, weight_init_std, rng, dt))
             if use_batchnorm:
                 layers.append(BatchNormalization(np.ones(fan_out, dtype=dt), np.zeros(fan_out, dtype=dt)))
-            layers.append(ACTIVATIONS[activation]())
+            layers.append(Relu(inplace=True) if activation == "relu" else ACTIVATIONS[activation]())
             if use_dropout:
                 layers.append(Dropout(dropout_ratio, seed=rng))
         layers.append(_dense(sizes[-1], output_size, weight_init_std, rng, dt))
@@ -302,10 +306,10 @@ class SimpleConvNet(ReadyNet):
                       weight_init_std=weight_init_std)  # fmt: skip
         layers = [
             _conv(C, fn, fs, weight_init_std, rng, dt, conv["stride"], conv["pad"]),
-            Relu(),
+            Relu(inplace=True),
             Pooling(2, 2, stride=2),
             _dense(pooled, hidden_size, weight_init_std, rng, dt),
-            Relu(),
+            Relu(inplace=True),
             _dense(hidden_size, output_size, weight_init_std, rng, dt),
         ]
         super().__init__(config, dt, seed, layers=layers, input_shape=tuple(input_dim))
@@ -336,14 +340,14 @@ class DeepConvNet(ReadyNet):
         layers: list[Layer] = []
         for i, fn in enumerate(channels):
             pad = 2 if i == 3 else 1
-            layers += [_conv(c, fn, 3, "he", rng, dt, 1, pad), Relu()]
+            layers += [_conv(c, fn, 3, "he", rng, dt, 1, pad), Relu(inplace=True)]
             c, h, w = fn, conv_output_size(h, 3, 1, pad), conv_output_size(w, 3, 1, pad)
             if i % 2 == 1:
                 layers.append(Pooling(2, 2, stride=2))
                 h, w = conv_output_size(h, 2, 2), conv_output_size(w, 2, 2)
         layers += [
             _dense(c * h * w, hidden_size, "he", rng, dt),
-            Relu(),
+            Relu(inplace=True),
             Dropout(dropout_ratio, seed=rng),
             _dense(hidden_size, output_size, "he", rng, dt),
             Dropout(dropout_ratio, seed=rng),

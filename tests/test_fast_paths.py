@@ -277,6 +277,48 @@ def test_relu_matches_mask_formula():
     np.testing.assert_array_equal(relu.backward(np.ones_like(x)), (x > 0).astype(np.float64))
 
 
+def test_inplace_relu_equals_relu_and_overwrites_its_arguments():
+    rng = np.random.default_rng(12)
+    x, dout = rng.standard_normal((3, 4, 5, 5)), rng.standard_normal((3, 4, 5, 5))
+    plain, inplace = layers.Relu(), layers.Relu(inplace=True)
+    x_in, dout_in = x.copy(), dout.copy()
+    out, dx = plain.forward(x), plain.backward(dout)
+    out_in, dx_in = inplace.forward(x_in), inplace.backward(dout_in)
+    np.testing.assert_array_equal(out_in, out)
+    np.testing.assert_array_equal(dx_in, dx)
+    assert out_in is x_in and dx_in is dout_in  # written over the arguments, as documented
+    assert not np.shares_memory(out, x) and not np.shares_memory(dx, dout)  # the default leaves them alone
+    assert (x < 0).any() and (dx != dout).any()
+    assert repr(inplace) == "Relu(inplace=True)" and repr(plain) == "Relu()"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nets.TwoLayerNet(20, 8, 4, weight_init_std=0.5, seed=0),
+    lambda: nets.MultiLayerNet(20, [8, 8], 4, use_batchnorm=True, use_dropout=True, seed=0),
+    lambda: nets.SimpleConvNet((2, 8, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 1}, 6, 4,
+                               weight_init_std=0.3, seed=0),
+    lambda: nets.DeepConvNet((1, 8, 8), (2, 2, 2, 2, 2, 2), 6, 4, seed=0),
+])  # fmt: skip
+def test_ready_nets_with_inplace_relu_equal_the_same_layers_with_plain_relu(make):
+    """The ready nets' in-place ReLUs change no number: loss, scores and every gradient equal those of a copy of
+    the net whose ReLUs allocate new arrays, and the input data stay untouched."""
+    net, plain = make(), make()
+    plain.layers = {name: layers.Relu() if isinstance(layer, layers.Relu) else layer
+                    for name, layer in plain.layers.items()}  # fmt: skip
+    assert any(getattr(layer, "inplace", False) for layer in net.layers.values())
+    rng = np.random.default_rng(13)
+    shape = (5, 20) if net.params["W1"].ndim == 2 else (5, *net.config["input_dim"])
+    x, t = rng.standard_normal(shape), rng.integers(0, 4, size=5)
+    x_before = x.copy()
+    grads = net.gradient(x, t)  # (both nets draw the same dropout masks: same seed, same sequence of draws)
+    expected = plain.gradient(x, t)
+    np.testing.assert_array_equal(x, x_before)
+    assert net.last_layer.loss == plain.last_layer.loss
+    for name in expected:
+        np.testing.assert_array_equal(grads[name], expected[name], err_msg=name)
+    np.testing.assert_array_equal(net.predict(x), plain.predict(x))
+
+
 @pytest.mark.parametrize("make", [
     lambda: nets.TwoLayerNet(20, 8, 4, weight_init_std=0.5, seed=0),
     lambda: nets.SimpleConvNet((2, 8, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 1}, 6, 4,
