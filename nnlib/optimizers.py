@@ -12,12 +12,24 @@ import numpy as np
 
 
 class Optimizer:
-    """Base class: checks that every parameter has a gradient of its shape, then calls ``_step`` per parameter."""
+    """Base class: checks that every parameter has a gradient of its shape, then calls ``_step`` per parameter.
+
+    ``iter`` counts the updates. Subclasses name in ``decaying`` their state dicts that decay geometrically while a
+    gradient is 0 (momentum, running averages). Those values would sink into float's subnormal range (below
+    ``finfo.tiny``), where arithmetic is many times slower and rounding stops the decay (4 units of the last
+    place * 0.9 rounds back to 4): measured on MNIST, a pixel that is nearly always blank or a dead ReLU unit made
+    Adam's step 3x slower after 2,000 steps. So every ``FLUSH_EVERY`` updates, values below ``tiny * 2**26``, far too
+    small to move a weight and still 170 steps of decay by 0.9 away from the subnormals, are set to 0.
+    """
+
+    FLUSH_EVERY = 100
+    decaying: tuple[str, ...] = ()
 
     def __init__(self, lr: float) -> None:
         if not lr > 0:
             raise ValueError(f"{type(self).__name__}: learning rate lr must be positive, got {lr}")
         self.lr = lr
+        self.iter = 0
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v}" for k, v in vars(self).items() if not isinstance(v, dict))
@@ -31,12 +43,20 @@ class Optimizer:
             g = grads[key]
             if g.shape != p.shape:
                 raise ValueError(f"{name}.update: gradient of {key!r} has shape {g.shape}, parameter has {p.shape}")
+        self.iter += 1
         self._begin_step()
         for key, p in params.items():
             self._step(key, p, grads[key])
+        if self.iter % self.FLUSH_EVERY == 0:
+            self._flush_tiny_values()
+
+    def _flush_tiny_values(self) -> None:
+        for name in self.decaying:
+            for state in getattr(self, name).values():
+                state[np.abs(state) < np.finfo(state.dtype).tiny * 2.0**26] = 0
 
     def _begin_step(self) -> None:
-        """Hook for optimizers that count steps."""
+        """Hook for optimizers that prepare a step (Adam's bias correction)."""
 
     def _step(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
@@ -54,6 +74,8 @@ class SGD(Optimizer):
 
 class Momentum(Optimizer):
     """Momentum SGD: ``v = momentum * v - lr * g; p += v``."""
+
+    decaying = ("v",)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(lr)
@@ -95,6 +117,8 @@ class AdaGrad(Optimizer):
 class RMSprop(Optimizer):
     """RMSprop: ``h = decay * h + (1 - decay) * g^2; p -= lr * g / (sqrt(h) + eps)``: AdaGrad that forgets."""
 
+    decaying = ("h",)
+
     def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7) -> None:
         super().__init__(lr)
         self.decay_rate, self.eps = decay_rate, eps
@@ -115,10 +139,11 @@ class Adam(Optimizer):
     Stored as the running sums ``m / (1 - beta1)`` and ``v / (1 - beta2)``: with the constant factors moved into the
     step size, a step takes ten passes over each parameter instead of twelve. ``m`` and ``v`` give the moments."""
 
+    decaying = ("_m_sum", "_v_sum")
+
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7) -> None:
         super().__init__(lr)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.iter = 0
         self._m_sum: dict[str, np.ndarray] = {}  # m / (1 - beta1): m_sum = beta1 * m_sum + g
         self._v_sum: dict[str, np.ndarray] = {}  # v / (1 - beta2): v_sum = beta2 * v_sum + g^2
         self._buf: dict[str, np.ndarray] = {}  # scratch space, so that a step allocates no temporary arrays
@@ -134,7 +159,6 @@ class Adam(Optimizer):
         return {k: (1 - self.beta2) * s for k, s in self._v_sum.items()}
 
     def _begin_step(self):
-        self.iter += 1
         lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
         # lr_t * m / (sqrt(v) + eps) = scale * m_sum / (sqrt(v_sum) + eps / sqrt(1 - beta2))
         root = np.sqrt(1.0 - self.beta2)

@@ -54,3 +54,48 @@ def test_get_optimizer_by_name_or_instance():
     opt = optimizers.RMSprop()
     assert get_optimizer(opt) is opt
     assert "lr=0.01" in repr(opt)
+
+
+
+DECAYING = ["momentum", "nesterov", "rmsprop", "adam"]
+
+
+def _subnormal(a: np.ndarray) -> bool:
+    return bool(((a != 0) & (np.abs(a) < np.finfo(a.dtype).tiny)).any())
+
+
+def _start(name: str, dtype) -> tuple[optimizers.Optimizer, dict, dict, list[np.ndarray]]:
+    """An optimizer after one update with a nonzero gradient; then the gradient stays 0 (a blank pixel, a dead
+    unit), and its running state can only decay."""
+    params = {"w": np.zeros(8, dtype=dtype)}
+    opt = get_optimizer(name, lr=0.01)
+    opt.update(params, {"w": np.full(8, 1e-3, dtype=dtype)})
+    states = [a for attr in opt.decaying for a in getattr(opt, attr).values()]
+    assert states and all((a != 0).all() for a in states)
+    return opt, params, {"w": np.zeros(8, dtype=dtype)}, states
+
+
+@pytest.mark.parametrize("name", DECAYING)
+def test_decaying_state_never_reaches_subnormals(name):
+    """float32 subnormals lie below 1.2e-38, about 800 decays by 0.9 below a gradient of 1e-3: the flush comes
+    first, so no update ever computes with one."""
+    opt, params, zero, states = _start(name, np.float32)
+    for step in range(2_000):
+        opt.update(params, zero)
+        assert not any(_subnormal(a) for a in states), f"subnormal state after {step + 2} updates"
+
+
+@pytest.mark.parametrize("name", DECAYING)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_state_stuck_in_subnormals_is_flushed(name, dtype):
+    """Four units of the last place times 0.9 (or 0.99, 0.999) round back to four: without the flush, such a value
+    would stay subnormal, and slow, for ever."""
+    opt, params, zero, states = _start(name, dtype)
+    for a in states:
+        a[...] = 4 * np.finfo(dtype).smallest_subnormal
+    opt.update(params, zero)
+    assert all(_subnormal(a) for a in states)  # the decay is stuck
+    for _ in range(opt.FLUSH_EVERY):
+        opt.update(params, zero)
+    assert not any(_subnormal(a) for a in states)
+    assert np.isfinite(params["w"]).all()
