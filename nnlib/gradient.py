@@ -26,17 +26,14 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(f"numerical_gradient needs a floating-point array to perturb, got dtype {x.dtype}")
     grad = np.zeros_like(x)
-    flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
-    if not np.shares_memory(flat_x, x):
-        raise ValueError("numerical_gradient needs a contiguous array (it perturbs x in place)")
-    for i in range(flat_x.size):
-        original = flat_x[i]
-        flat_x[i] = original + h
+    for i in np.ndindex(x.shape):  # every index tuple, whatever the memory layout of x
+        original = x[i]
+        x[i] = original + h
         f_plus = f(x)
-        flat_x[i] = original - h
+        x[i] = original - h
         f_minus = f(x)
-        flat_x[i] = original
-        flat_grad[i] = (f_plus - f_minus) / (2 * h)
+        x[i] = original
+        grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
 
 

@@ -17,6 +17,18 @@ def test_numerical_gradient_any_ndim(shape, rng):
     np.testing.assert_allclose(grad, 3 * x**2, rtol=1e-8, atol=1e-9)
 
 
+@pytest.mark.parametrize("layout", ["fortran", "strided view"])
+def test_numerical_gradient_any_memory_layout(layout, rng):
+    """Parameters need not be C-contiguous (Network keeps W in Fortran order): each element is still perturbed
+    where it lives, and the gradient has the layout of x."""
+    base = rng.standard_normal((6, 8))
+    x = np.asfortranarray(base) if layout == "fortran" else base[::2, 1::3]
+    before = x.copy()
+    grad = numerical_gradient(lambda a: float(np.sum(a**3)), x)
+    np.testing.assert_allclose(grad, 3 * before**2, rtol=1e-8, atol=1e-9)
+    assert np.array_equal(x, before)
+
+
 def test_numerical_gradient_restores_x_exactly(rng):
     x = rng.standard_normal((4, 5)) * 1e3 + 0.1
     before = x.copy()
