@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .util import labels_from_target
-
-
-def _as_float(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+from .util import as_float, labels_from_target
 
 
 def step_function(x: np.ndarray) -> np.ndarray:
@@ -28,7 +23,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     For very negative ``x`` (below about -709 in float64, -88 in float32), ``exp(-x)`` overflows to ``inf`` and
     ``1 / (1 + inf) = 0`` is the correctly rounded answer, so that overflow is expected and not reported.
     """
-    x = _as_float(x)
+    x = as_float(x)
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-x))
 
@@ -46,7 +41,7 @@ def relu(x: np.ndarray) -> np.ndarray:
 
 def relu_grad(x: np.ndarray) -> np.ndarray:
     """Derivative of :func:`relu`: 1 where ``x > 0``, else 0 (0 at the kink), in the dtype of ``x``."""
-    x = _as_float(x)
+    x = as_float(x)
     return (x > 0).astype(x.dtype)
 
 
@@ -55,7 +50,7 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
 
     Subtracting the maximum first keeps every ``exp`` at most 1, so logits of any size give finite results.
     """
-    x = _as_float(x)
+    x = as_float(x)
     shifted = x - x.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -65,7 +60,7 @@ def softmax(x: np.ndarray) -> np.ndarray:
 
     The maximum is subtracted before ``exp`` (softmax is unchanged by a shift), so large logits do not overflow.
     """
-    x = _as_float(x)
+    x = as_float(x)
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -80,7 +75,7 @@ def cross_entropy_error(y: np.ndarray, t: np.ndarray) -> float:
     A probability of exactly 0 for the true class gives a large finite loss (log of the smallest positive number of
     the dtype), never ``inf`` or ``nan``.
     """
-    y = _as_float(y)
+    y = as_float(y)
     if y.ndim not in (1, 2):
         raise ValueError(f"cross_entropy_error expects predictions of shape (C,) or (N, C), got {y.shape}")
     labels = labels_from_target(t, y.shape, "cross_entropy_error")
@@ -94,7 +89,7 @@ def cross_entropy_error(y: np.ndarray, t: np.ndarray) -> float:
 
 def mean_squared_error(y: np.ndarray, t: np.ndarray) -> float:
     """Half the squared error ``0.5 * sum_k (y_k - t_k)^2``, averaged over the batch when ``y`` is ``(N, C)``."""
-    y = _as_float(y)
+    y = as_float(y)
     t = np.asarray(t)
     if y.shape != t.shape:
         raise ValueError(f"mean_squared_error: targets of shape {t.shape} do not match predictions of shape {y.shape}")

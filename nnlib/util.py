@@ -11,6 +11,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 SeedLike = int | np.random.Generator | None
 
 
+def as_float(x: np.typing.ArrayLike) -> np.ndarray:
+    """``x`` as an array: floating dtypes are kept (float32 stays float32), anything else becomes float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
 def as_rng(seed: SeedLike = None) -> np.random.Generator:
     """Return a ``numpy.random.Generator``: the one given, a new one seeded with ``seed``, or a fresh unseeded one.
 
