@@ -87,15 +87,17 @@ export class Cell {
     return new OutputArea(this.output, this.t);
   }
 
-  /** Restore the original code and the build-time output. */
+  /** Restore the original code and the build-time output. A run under way keeps its output area, which it is
+   *  still writing to (Stop ends the run); a queued cell will run the original code. */
   reset() {
     this.editor.setCode(this.originalCode);
+    if (this.state === "running") return;
     this.output.replaceChildren();
     this.output.hidden = true;
     if (this.staticOutput) this.staticOutput.hidden = false;
+    if (this.state === "queued") return;
     if (this.prompt) this.prompt.textContent = this.originalPrompt;
-    if (this.state !== "running" && this.state !== "queued") this.setState(this.executed ? "done" : "idle");
-    this.status.textContent = "";
+    this.setState(this.executed ? "done" : "idle");
   }
 }
 

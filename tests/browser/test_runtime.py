@@ -209,7 +209,8 @@ def test_keyboard_runs_cells(lesson) -> None:
 def test_stop_interrupts_an_infinite_loop_and_keeps_the_state(lesson) -> None:
     page = lesson
     assert page.evaluate("crossOriginIsolated"), "the service worker should have isolated the page"
-    set_code(page, 1, "counter = 0\nwhile True:\n    counter += 1")
+    original = cell(page, 1).locator(".clipboard-copy-txt").text_content().rstrip("\n")
+    set_code(page, 1, "print('looping')\ncounter = 0\nwhile True:\n    counter += 1")
     cell(page, 1).get_by_role("button", name=re.compile(r"^Run cell 1\b")).click()
     wait_state(page, 1, ("running",))
     page.wait_for_timeout(1000)
@@ -218,10 +219,16 @@ def test_stop_interrupts_an_infinite_loop_and_keeps_the_state(lesson) -> None:
     assert page.evaluate("1 + 1") == 2
     cell(page, 2).get_by_role("button", name=re.compile(r"^Reset cell 2")).click()
     assert time.monotonic() - t0 < 5
+    # Reset of the running cell restores its code; the run keeps its output area in view.
+    cell(page, 1).get_by_role("button", name=re.compile(r"^Reset cell 1")).click()
+    assert editor_code(page, 1) == original
+    assert state(page, 1) == "running" and cell(page, 1).locator(".nnrt-output").is_visible()
+    assert "looping" in output(page, 1)
     cell(page, 1).get_by_role("button", name=re.compile(r"^Stop cell 1")).click()
     assert wait_state(page, 1, timeout=10_000) == "error"
+    assert cell(page, 1).locator(".nnrt-output").is_visible()
     out = output(page, 1)
-    assert "KeyboardInterrupt" in out and "Variables are kept" in out
+    assert "looping" in out and "KeyboardInterrupt" in out and "Variables are kept" in out
     set_code(page, 2, "print('still counting:', counter > 0)")
     assert run(page, 2) == "done"
     assert "still counting: True" in output(page, 2)
