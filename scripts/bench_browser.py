@@ -7,7 +7,10 @@ Prints, from one run:
     is there (Python not started yet), with a cold and with a warm HTTP cache, and the same for a numpy-only cell; also Python's own load phases
     (runtime, numpy+nnlib, Python setup) as the worker measured them;
   * the digits lesson's training cell (the one that uses nnlib's Trainer): its time in the browser and the same
-    cells run natively with this Python, and the ratio. Targets: first output <= 3 s (warm cache), training <= 5 s.
+    cells run natively with this Python, and the ratio. Targets: first output <= 3 s (warm cache), training <= 5 s;
+  * one training step of TwoLayerNet(784, 50, 10) and of SimpleConvNet (float32, batch 100, Adam), as in
+    scripts/bench, in the browser and natively (one thread, like Pyodide): Pyodide's NumPy has no BLAS, and this
+    ratio is what in-browser lessons must be sized to.
 
 Usage: python scripts/bench_browser.py [--site BUILT_SITE_DIR] [--chromium PATH] [--mirror PYODIDE_DIR]
 Without --site it builds the English site into a temporary folder, self-hosted from --mirror (default
@@ -135,6 +138,65 @@ def training(context, url: str) -> dict:
             "first_output_after_ready_s": (first - clicked) / 1000, "warmup_s": warmup / 1000}
 
 
+# The step benchmark run in the page and natively: synthetic MNIST-shaped data as in scripts/bench_data.py; prints
+# the median milliseconds per step after a short warm-up as JSON.
+STEPS = """
+import json, time
+import numpy as np
+from nnlib import nets, optimizers
+
+rng = np.random.default_rng(0)
+x = rng.random((1000, 784), dtype=np.float32)
+x[x < 0.8] = 0.0
+x[x > 0] = (x[x > 0] - 0.8) * 5.0
+t = rng.integers(0, 10, size=1000)
+
+def median_step_ms(net, images, steps):
+    opt = optimizers.Adam(lr=1e-3)
+    times = []
+    for i in range(steps):
+        batch = slice(i % 10 * 100, i % 10 * 100 + 100)
+        start = time.perf_counter()
+        opt.update(net.params, net.gradient(images[batch], t[batch]))
+        times.append(time.perf_counter() - start)
+    times = sorted(times[3:])
+    return 1000 * times[len(times) // 2]
+
+print(json.dumps({
+    "mlp_ms": median_step_ms(nets.TwoLayerNet(784, 50, 10, dtype=np.float32, seed=0), x, 63),
+    "cnn_ms": median_step_ms(nets.SimpleConvNet(dtype=np.float32, seed=0), x.reshape(-1, 1, 28, 28), 14),
+}))
+"""
+
+
+def browser_steps(context, url: str) -> dict:
+    """STEPS in the page's first cell, once Python is ready."""
+    page = open_page(context, url, autostart=True)
+    page.wait_for_function("window.nnlibRuntime.kernel.state === 'ready'", timeout=120_000)
+    page.evaluate("(code) => window.nnlibRuntime.notebook.cells[0].editor.setCode(code)", STEPS)
+    page.click('[data-nnrt-cell="1"] .nnrt-run')
+    state = wait_cell(page, 1)
+    text = page.inner_text('[data-nnrt-cell="1"] .nnrt-output')
+    page.close()
+    if state != "done":
+        raise RuntimeError(f"the step benchmark failed in the browser:\n{text}")
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def native_steps() -> dict:
+    """STEPS run natively, with NumPy's BLAS on one thread (Pyodide has one)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        limits = contextlib.nullcontext()
+    else:
+        limits = threadpool_limits(1)
+    out = io.StringIO()
+    with limits, contextlib.redirect_stdout(out):
+        exec(compile(STEPS, "<steps>", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own benchmark code
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
 def native(codes: list[str]) -> float:
     """Run the same cells natively (matplotlib without a display); returns the last cell's seconds."""
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -180,9 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             warm = first_run(context, url)
             plain = first_run(context, url, "import numpy as np\nprint(np.arange(10).sum())")
             train = training(context, url)
+            steps = browser_steps(context, url)
             browser.close()
         server.shutdown()
     native_s = native(train.pop("codes"))
+    steps_native = native_steps()
     t = warm["timings"]
     rows = [
         ("page load -> runtime ready (idle start, warm cache)", f"{train['ready_s']:.2f} s"),
@@ -197,11 +261,18 @@ def main(argv: list[str] | None = None) -> int:
         (f"training cell {train['cell']} in the browser (target <= 5 s)", f"{train['browser_s']:.2f} s"),
         (f"training cell {train['cell']} natively", f"{native_s:.2f} s"),
         ("browser / native", f"{train['browser_s'] / native_s:.1f}x"),
+        ("TwoLayerNet(784, 50, 10) step, float32, batch 100, Adam: in the browser", f"{steps['mlp_ms']:.2f} ms"),
+        ("  natively (one thread)", f"{steps_native['mlp_ms']:.2f} ms"),
+        ("  browser / native", f"{steps['mlp_ms'] / steps_native['mlp_ms']:.1f}x"),
+        ("SimpleConvNet step, float32, batch 100, Adam: in the browser", f"{steps['cnn_ms']:.1f} ms"),
+        ("  natively (one thread)", f"{steps_native['cnn_ms']:.1f} ms"),
+        ("  browser / native", f"{steps['cnn_ms'] / steps_native['cnn_ms']:.1f}x"),
     ]
     width = max(len(r[0]) for r in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
-    print(json.dumps({"cold": cold, "warm": warm, "plain": plain, "training": train, "native_s": native_s}), file=sys.stderr)
+    print(json.dumps({"cold": cold, "warm": warm, "plain": plain, "training": train, "native_s": native_s,
+                      "steps_browser": steps, "steps_native": steps_native}), file=sys.stderr)
     ok = plain["first_output_s"] <= 3 and train["browser_s"] <= 5 and train["state"] == "done"
     print("targets met" if ok else "targets NOT met")
     return 0
