@@ -276,7 +276,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.native_only
 @pytest.mark.parametrize("gz,dotted", [(True, False), (False, False), (True, True)])
 def test_load_from_data_dir(fake_mnist, env, tmp_path, gz, dotted):
     folder = write_folder(tmp_path / "mine", fake_mnist, gz=gz, dotted=dotted)
@@ -290,7 +289,6 @@ def test_load_from_data_dir(fake_mnist, env, tmp_path, gz, dotted):
     assert not env.exists()  # nothing was cached or downloaded
 
 
-@pytest.mark.native_only
 def test_data_dir_wins_over_nnlib_data(fake_mnist, env, tmp_path, monkeypatch):
     mine = write_folder(tmp_path / "mine", fake_mnist)
     monkeypatch.setenv("NNLIB_DATA", str(tmp_path / "elsewhere"))  # does not exist: must not be consulted
@@ -300,7 +298,6 @@ def test_data_dir_wins_over_nnlib_data(fake_mnist, env, tmp_path, monkeypatch):
     assert len(t) == 30
 
 
-@pytest.mark.native_only
 def test_missing_files_in_a_user_folder(fake_mnist, env, tmp_path):
     folder = write_folder(tmp_path / "mine", {k: v for k, v in fake_mnist.items() if k != "test_label"})
     with pytest.raises(FileNotFoundError, match=r"t10k-labels-idx1-ubyte\[\.gz\]"):
@@ -309,7 +306,6 @@ def test_missing_files_in_a_user_folder(fake_mnist, env, tmp_path):
         load_mnist(data_dir=tmp_path / "nope")
 
 
-@pytest.mark.native_only
 @pytest.mark.parametrize("damage", ["truncate", "flip", "not-gzip-but-named-gz"])
 def test_bad_file_in_user_folder_raises_and_folder_is_untouched(fake_mnist, env, tmp_path, monkeypatch, damage):
     folder = write_folder(tmp_path / "mine", fake_mnist)
@@ -329,7 +325,6 @@ def test_bad_file_in_user_folder_raises_and_folder_is_untouched(fake_mnist, env,
     assert snapshot(folder) == before
 
 
-@pytest.mark.native_only
 def test_checksum_against_the_canonical_md5s(env, tmp_path):
     """With the real checksums, a well-formed idx file that is not the canonical one is refused."""
     fake = {k: idx_bytes(np.zeros((3, 28, 28) if k.endswith("img") else (3,), np.uint8)) for k in datasets.MNIST_FILES}
@@ -338,7 +333,6 @@ def test_checksum_against_the_canonical_md5s(env, tmp_path):
         load_mnist(data_dir=folder)
 
 
-@pytest.mark.native_only
 def test_images_and_labels_must_agree(fake_mnist, env, tmp_path, monkeypatch):
     files = dict(fake_mnist, train_label=idx_bytes(np.zeros(29, np.uint8)))
     monkeypatch.setitem(datasets.MNIST_FILES, "train_label", ("train-labels-idx1-ubyte", ""))  # no md5 check
