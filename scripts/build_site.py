@@ -4,11 +4,14 @@
     site/index.html   sends the reader to /en/ or /zh/ by the browser's language (links for both without JS)
     site/404.html     not-found page of static hosts (GitHub Pages), pointing to the home page of each language
     site/en/, site/zh/  the two MkDocs builds (mkdocs.yml and mkdocs.zh.yml, which INHERITs it)
+    site/pyodide/     with NNLIB_PYODIDE_MIRROR set: the self-hosted Pyodide runtime, one copy for both languages
 
 Steps: ``npm ci`` when node_modules is missing or older than package-lock.json (KaTeX and the runtime's JS come
 from npm), the nnlib wheel (site_hooks/nnlib_site.py: ensure_wheel), then both ``mkdocs build --strict`` side by
 side (2 processes: the lessons are executed at build time, so the builds are CPU bound). Any warning fails.
-Environment variables such as NNLIB_PYODIDE_MIRROR pass through to the builds (the runtime hook reads it).
+With NNLIB_PYODIDE_MIRROR set, the runtime files are copied (and checked) once into site/pyodide/, and the builds
+are told so (NNLIB_PYODIDE_SHARED): a reader switching language does not download Pyodide again, and an offline site
+holds one copy of it.
 
 Usage: ``python scripts/build_site.py [--lang en|zh ...] [--serial] [--out DIR]`` (normally through
 ``scripts/build_site``). Tests import :func:`build_site` to build into a temporary folder.
@@ -126,8 +129,8 @@ def _pump(proc: subprocess.Popen, prefix: str, sink: list[str]) -> None:
         sys.stdout.flush()
 
 
-def build_languages(langs: list[str], out: Path = SITE, serial: bool = False) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+def build_languages(langs: list[str], out: Path = SITE, serial: bool = False, env: dict[str, str] | None = None) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", **(env or {})}
     procs: list[tuple[str, subprocess.Popen, threading.Thread, list[str]]] = []
     failed: list[str] = []
     for lang in langs:
@@ -160,6 +163,7 @@ def build_site(out: Path = SITE, langs: list[str] | None = None, serial: bool = 
     """Build the given languages (default: all) into ``out/<lang>/`` plus the root files; raise SystemExit on failure."""
     ensure_node_modules()
     sys.path.insert(0, str(ROOT / "site_hooks"))
+    import runtime  # the runtime hook: vendoring Pyodide
     from nnlib_site import ensure_wheel  # the hook module: same wheel, same staleness rule
 
     print(f"wheel: {ensure_wheel().relative_to(ROOT)}", flush=True)
@@ -167,7 +171,16 @@ def build_site(out: Path = SITE, langs: list[str] | None = None, serial: bool = 
     # a lesson's output; build it here, once, before the lessons run.
     subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], cwd=ROOT, check=True, capture_output=True)
     out.mkdir(parents=True, exist_ok=True)
-    build_languages(langs or list(CONFIGS), out, serial=serial)
+    env = {}
+    shutil.rmtree(out / "pyodide", ignore_errors=True)  # from an earlier self-hosted build
+    mirror = runtime.resolve_mirror(os.environ.get("NNLIB_PYODIDE_MIRROR"))
+    if mirror:
+        try:
+            runtime.vendor_pyodide(mirror, out / "pyodide")
+        except runtime.RuntimeBuildError as exc:
+            raise SystemExit(f"error: {exc}") from exc
+        env[runtime.SHARED_ENV] = "../pyodide/"
+    build_languages(langs or list(CONFIGS), out, serial=serial, env=env)
     write_root(out)
 
 

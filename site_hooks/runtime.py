@@ -10,7 +10,9 @@ At build time it
       - NNLIB_PYODIDE_MIRROR=<folder or URL>: the runtime files the site needs (core files, numpy, matplotlib and
         their dependencies) are copied into `<site>/assets/nnlib-runtime/pyodide/`, each checked against a sha256 (the
         wheels against pyodide-lock.json, the core files against site_hooks/pyodide-0.27.7.sha256, taken from the npm
-        package pyodide@0.27.7); the site then works with no network at all.
+        package pyodide@0.27.7); the site then works with no network at all;
+      - both, plus NNLIB_PYODIDE_SHARED=<URL relative to the site folder>: scripts/build_site.py has already copied
+        and checked those files once for all languages (`vendor_pyodide`) at that URL; the build only points there.
 
 Also usable from the command line (for the benchmark and ad-hoc test pages):
     python site_hooks/runtime.py OUTPUT_DIR [--mirror FOLDER_OR_URL]
@@ -36,6 +38,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 PYODIDE_VERSION = "0.27.7"
+#: Set by scripts/build_site.py when it has vendored Pyodide once for all languages: where, relative to the site folder
+#: of a language (site/en/ -> ../pyodide/).
+SHARED_ENV = "NNLIB_PYODIDE_SHARED"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 CORE_SHA256 = Path(__file__).resolve().parent / f"pyodide-{PYODIDE_VERSION}.sha256"
 #: Core files the browser loads (pyodide-lock.json is replaced by the site's own lock, but checked as the base).
@@ -61,6 +66,13 @@ def _sha256(data: bytes) -> str:
 
 def _is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+def resolve_mirror(mirror: str | None) -> str | None:
+    """NNLIB_PYODIDE_MIRROR as given: a URL as it is, a folder as an absolute path, empty as None."""
+    if not mirror:
+        return None
+    return mirror if _is_url(mirror) else str(Path(mirror).resolve())
 
 
 def _read(source: str, name: str) -> bytes:
@@ -160,31 +172,50 @@ def bundle(out: Path, config: dict[str, Any]) -> None:
     shutil.copyfile(WEB / "style.css", out / "runtime.css")
 
 
-def build_runtime(site_dir: Path, mirror: str | None) -> dict[str, Any]:
-    """Write `<site_dir>/assets/nnlib-runtime/` and `<site_dir>/coi-sw.js`. Returns a summary for the build log."""
+def vendored_lock(mirror: str) -> dict[str, Any]:
+    """The mirror's pyodide-lock.json (checked), trimmed to the packages the site vendors and their dependencies."""
+    lock = json.loads(read_core_file(mirror, "pyodide-lock.json"))
+    names = package_closure(lock, VENDORED_PACKAGES)
+    lock["packages"] = {name: lock["packages"][name] for name in names}
+    return lock
+
+
+def vendor_pyodide(mirror: str, dest: Path) -> dict[str, Any]:
+    """Copy the runtime files the site needs from `mirror` into `dest`, each checked against its sha256 (core files
+    against the committed list, wheels against pyodide-lock.json). Returns the trimmed lock (not written)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in CORE_FILES:
+        if name != "pyodide-lock.json":
+            (dest / name).write_bytes(read_core_file(mirror, name))
+    lock = vendored_lock(mirror)
+    for entry in lock["packages"].values():
+        data = _read(mirror, entry["file_name"])
+        if _sha256(data) != entry["sha256"]:
+            raise RuntimeBuildError(f"{entry['file_name']}: sha256 differs from pyodide-lock.json")
+        (dest / entry["file_name"]).write_bytes(data)
+    return lock
+
+
+def build_runtime(site_dir: Path, mirror: str | None, shared: str | None = None) -> dict[str, Any]:
+    """Write `<site_dir>/assets/nnlib-runtime/` and `<site_dir>/coi-sw.js`. Returns a summary for the build log.
+
+    `shared` (with `mirror`): the URL, relative to `site_dir`, where `vendor_pyodide` has put the runtime files for
+    every language; they are then not copied again.
+    """
     out = site_dir / ASSETS
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as tmp:
-        if mirror:
+        if mirror and shared:
+            # Self-hosted, the runtime files shared by the languages; the lock (with nnlib) lives here, as with the CDN.
+            base_lock = vendored_lock(mirror)
+            lock_dir = out
+            config = {"indexURL": _relative_root() + shared.rstrip("/") + "/", "lockFileURL": "pyodide-lock.json"}
+        elif mirror:
             # Self-hosted: everything under assets/nnlib-runtime/pyodide/, the lock trimmed to what is there.
-            pyodide_dir = out / "pyodide"
-            pyodide_dir.mkdir()
-            for name in CORE_FILES:
-                data = read_core_file(mirror, name)
-                if name != "pyodide-lock.json":
-                    (pyodide_dir / name).write_bytes(data)
-            base_lock = json.loads(read_core_file(mirror, "pyodide-lock.json"))
-            names = package_closure(base_lock, VENDORED_PACKAGES)
-            for name in names:
-                entry = base_lock["packages"][name]
-                data = _read(mirror, entry["file_name"])
-                if _sha256(data) != entry["sha256"]:
-                    raise RuntimeBuildError(f"{entry['file_name']}: sha256 differs from pyodide-lock.json")
-                (pyodide_dir / entry["file_name"]).write_bytes(data)
-            base_lock["packages"] = {name: base_lock["packages"][name] for name in names}
-            lock_dir = pyodide_dir
+            lock_dir = out / "pyodide"
+            base_lock = vendor_pyodide(mirror, lock_dir)
             config = {"indexURL": "pyodide/", "lockFileURL": "pyodide/pyodide-lock.json"}
         else:
             # CDN: the lock is the npm package's (identical to the CDN's), plus nnlib served by the site.
@@ -198,7 +229,7 @@ def build_runtime(site_dir: Path, mirror: str | None) -> dict[str, Any]:
     bundle(out, config)
     shutil.copyfile(WEB / SERVICE_WORKER, site_dir / SERVICE_WORKER)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return {"mode": "offline" if mirror else "cdn", "wheel": wheel.name, "bytes": size}
+    return {"mode": "offline" if mirror else "cdn", "pyodide": config["indexURL"], "wheel": wheel.name, "bytes": size}
 
 
 def _relative_root() -> str:
@@ -221,16 +252,15 @@ def on_config(config: Any) -> Any:
 
 
 def on_post_build(config: Any) -> None:
-    mirror = os.environ.get("NNLIB_PYODIDE_MIRROR") or None
-    if mirror and not _is_url(mirror):
-        mirror = str(Path(mirror).resolve())
+    mirror = resolve_mirror(os.environ.get("NNLIB_PYODIDE_MIRROR"))
     try:
-        summary = build_runtime(Path(config.site_dir), mirror)
+        summary = build_runtime(Path(config.site_dir), mirror, os.environ.get(SHARED_ENV) or None)
     except (RuntimeBuildError, subprocess.CalledProcessError) as exc:
         from mkdocs.exceptions import PluginError
 
         raise PluginError(f"nnlib runtime: {exc}") from exc
-    log.info("nnlib runtime: %s mode, %s, %.1f MB", summary["mode"], summary["wheel"], summary["bytes"] / 1e6)
+    log.info("nnlib runtime: %s mode, Pyodide from %s, %s, %.1f MB", summary["mode"], summary["pyodide"],
+             summary["wheel"], summary["bytes"] / 1e6)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,9 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", default=os.environ.get("NNLIB_PYODIDE_MIRROR") or None,
                         help="Pyodide folder or URL to self-host from (default: $NNLIB_PYODIDE_MIRROR, else the CDN)")  # fmt: skip
     args = parser.parse_args(argv)
-    mirror = args.mirror if (args.mirror is None or _is_url(args.mirror)) else str(Path(args.mirror).resolve())
     try:
-        summary = build_runtime(args.output.resolve(), mirror)
+        summary = build_runtime(args.output.resolve(), resolve_mirror(args.mirror))
     except RuntimeBuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -59,7 +59,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, pyodide_mirror: Path) -
             os.environ.pop("NNLIB_PYODIDE_MIRROR", None)
         else:
             os.environ["NNLIB_PYODIDE_MIRROR"] = old
-    assert (out / "en" / "assets" / "nnlib-runtime" / "pyodide" / "pyodide.asm.wasm").is_file()
+    assert (out / "pyodide" / "pyodide.asm.wasm").is_file()
     return out
 
 

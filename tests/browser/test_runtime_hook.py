@@ -110,3 +110,21 @@ def test_cdn_runtime_serves_only_nnlib(tmp_path: Path) -> None:
     assert "numpy" in lock["packages"]
     code = "".join(p.read_text() for p in folder.glob("*.js"))
     assert f"https://cdn.jsdelivr.net/pyodide/v{hook.PYODIDE_VERSION}/full/" in code
+
+
+def test_the_offline_site_holds_one_copy_of_pyodide_for_both_languages(built_site: Path) -> None:
+    """scripts/build_site.py vendors the runtime once, into site/pyodide/, and each language's runtime points there:
+    an offline site carries Pyodide once, and a reader who switches language does not download it again."""
+    shared = built_site / "pyodide"
+    for name in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (shared / name).is_file()
+    for lang in ("en", "zh"):
+        assets = built_site / lang / hook.ASSETS
+        assert not (assets / "pyodide").exists(), f"{lang} has its own copy of Pyodide"
+        lock = json.loads((assets / "pyodide-lock.json").read_text())
+        assert (assets / lock["packages"]["nnlib"]["file_name"]).is_file()
+        for name, entry in lock["packages"].items():  # every other package the lock names is in the shared folder
+            if name != "nnlib":
+                assert hook._sha256((shared / entry["file_name"]).read_bytes()) == entry["sha256"], name
+        code = "".join(p.read_text() for p in assets.glob("*.js"))
+        assert '"../../../pyodide/"' in code and "cdn.jsdelivr.net" not in code
