@@ -8,10 +8,11 @@ Method, because this machine is shared and timings drift by 1.3-1.7x between run
 - a ratio is computed inside each round (median unit time of A / median unit time of B) and the reported ratio is the
   median of these per-round ratios; the absolute ms figures are pooled over all rounds;
 - all contenders use the same number of threads: numpy's BLAS pool (threadpoolctl), PyTorch's intra-op pool
-  (torch.set_num_threads) and OMP/OPENBLAS/MKL_NUM_THREADS are all set to --threads, 1 by default. One thread,
-  because the matrices of these networks are too small to gain much from a second one, and on a machine shared
-  with other work a multi-threaded BLAS waits for descheduled threads: measured here under load, a 100x784x50
-  float32 product took 2.7 ms with two OpenBLAS threads instead of 0.05 ms.
+  (torch.set_num_threads) and OMP/OPENBLAS/MKL_NUM_THREADS are all set to --threads, 1 by default. One thread:
+  the same resources for every contender, and on a machine shared with other work a multi-threaded BLAS waits for
+  descheduled threads (measured here under load, a 100x784x50 float32 product took 2.7 ms with two OpenBLAS
+  threads instead of 0.05 ms). With --threads 2, PyTorch gains more than nnlib: it spreads its elementwise work over
+  both threads, NumPy only its matrix products (see the README).
 
 Run it through ./scripts/bench (which sets up .venv with the bench extra); `--help` lists the options.
 """
