@@ -7,6 +7,8 @@ like MNIST in the way that matters for a dense NumPy step: values in [0, 1], abo
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 BATCH = 100          # the issue's batch size for one training step
@@ -34,3 +36,18 @@ def batches(seed: int, flat: bool) -> list[tuple[np.ndarray, np.ndarray]]:
     x = images(BATCH * N_BATCHES, seed, flat)
     t = labels(BATCH * N_BATCHES, seed)
     return [(x[i * BATCH:(i + 1) * BATCH], t[i * BATCH:(i + 1) * BATCH]) for i in range(N_BATCHES)]
+
+
+def training_step(net: Any, optimizer: Any, seed: int, flat: bool) -> Callable[[], None]:
+    """One training step per call, ``optimizer.update(net.params, net.gradient(x, t))``, cycling through
+    :func:`batches`: the unit of the step workloads for every contender with the book's network API."""
+    data = batches(seed, flat)
+    i = 0
+
+    def step() -> None:
+        nonlocal i
+        x, t = data[i % len(data)]
+        i += 1
+        optimizer.update(net.params, net.gradient(x, t))
+
+    return step

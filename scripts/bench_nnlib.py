@@ -12,26 +12,14 @@ from nnlib import nets, optimizers
 EVAL_IMAGES = 10_000
 
 
-def _step_fn(net, flat: bool, seed: int) -> Callable[[], None]:
-    batches = bench_data.batches(seed, flat)
-    opt = optimizers.Adam(lr=1e-3)
-    i = 0
-
-    def step() -> None:
-        nonlocal i
-        x, t = batches[i % len(batches)]
-        i += 1
-        opt.update(net.params, net.gradient(x, t))
-
-    return step
-
-
 def mlp(seed: int) -> Callable[[], None]:
-    return _step_fn(nets.TwoLayerNet(784, 50, 10, dtype=np.float32), flat=True, seed=seed)
+    net = nets.TwoLayerNet(784, 50, 10, dtype=np.float32)
+    return bench_data.training_step(net, optimizers.Adam(lr=1e-3), seed, flat=True)
 
 
 def cnn(seed: int) -> Callable[[], None]:
-    return _step_fn(nets.SimpleConvNet(dtype=np.float32), flat=False, seed=seed)
+    net = nets.SimpleConvNet(dtype=np.float32)
+    return bench_data.training_step(net, optimizers.Adam(lr=1e-3), seed, flat=False)
 
 
 def network_epoch(seed: int, n_train: int, dtype=np.float64) -> Callable[[], None]:

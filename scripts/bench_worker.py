@@ -77,17 +77,7 @@ def _book(workload: str, seed: int) -> Callable[[], None]:
         x, t = bench_data.images(10_000, seed, flat=False), bench_data.labels(10_000, seed)
         return lambda: net.accuracy(x, t)
     net = bench_book.TwoLayerNet(784, 50, 10, seed=seed) if workload == "mlp" else bench_book.SimpleConvNet(seed=seed)
-    opt = bench_book.Adam(lr=1e-3)
-    batches = bench_data.batches(seed, flat=(workload == "mlp"))
-    i = 0
-
-    def step() -> None:
-        nonlocal i
-        x, t = batches[i % len(batches)]
-        i += 1
-        opt.update(net.params, net.gradient(x, t))
-
-    return step
+    return bench_data.training_step(net, bench_book.Adam(lr=1e-3), seed, flat=(workload == "mlp"))
 
 
 def _nielsen_epoch(seed: int, n_train: int) -> Callable[[], None]:

@@ -22,7 +22,6 @@ import json
 import platform
 import sys
 import time
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         if info["event"] == "epoch":
             optimizer.lr *= decay  # step decay: larger steps early, finer ones later
 
-    augment = partial(random_shift, max_shift=args.shift, image_shape=(28, 28)) if args.shift else None
+    def augment(x, rng):
+        return random_shift(x, max_shift=args.shift, rng=rng, image_shape=(28, 28))
     trainer = Trainer(
         net,
         x_train,
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         optimizer=optimizer,
         callback=callback,
         seed=args.seed,
-        augment=(lambda x, rng: augment(x, rng=rng)) if augment else None,
+        augment=augment if args.shift else None,
     )
     acc = trainer.train()
     wall = time.perf_counter() - t0
