@@ -69,6 +69,7 @@ class Sequential:
                 self.layers[f"{kind}{counts[kind]}"] = layer
         self.last_layer = SoftmaxWithLoss() if loss_layer is None else loss_layer
         self.weight_decay_lambda = weight_decay_lambda
+        self.last_loss: float | None = None  # set by gradient()
         self.input_shape = input_shape
         self._slots: dict[str, tuple[Layer, str]] = {}  # param name -> (layer, attribute)
         self.buffers: dict[str, np.ndarray] = {}
@@ -137,8 +138,9 @@ class Sequential:
         return correct / max(len(x), 1)
 
     def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
-        """Gradients of the training-mode loss by backpropagation, keyed like ``params``."""
-        self.loss(x, t, train_flg=True)
+        """Gradients of the training-mode loss by backpropagation, keyed like ``params``. The loss of that forward
+        pass (penalty included) is kept in ``last_loss``: a training loop can report it without another pass."""
+        self.last_loss = self.loss(x, t, train_flg=True)
         dout = self.last_layer.backward(1)
         first, *rest = self.layers.values()
         for layer in reversed(rest):

@@ -173,7 +173,8 @@ class Trainer:
     Recorded: ``train_loss_list`` (per iteration), ``train_acc_list``, ``test_acc_list``, ``val_acc_list`` (per
     epoch), ``final_test_acc``, ``best_epoch``, ``stopped_early``, ``elapsed``. The per-iteration loss is the loss of
     the mini-batch as computed by the gradient's own forward pass (before the update; no extra forward pass) when the
-    network's loss layer exposes it, else ``network.loss`` after the update, as in the book.
+    network keeps it in ``last_loss`` (every net of :mod:`nnlib.nets` does), else ``network.loss`` after the update,
+    as in the book.
     """
 
     def __init__(
@@ -299,18 +300,6 @@ class Trainer:
             info.update(override)
             self.callback(info)
 
-    def _loss_of_last_pass(self) -> float | None:
-        """The loss the gradient pass just computed, read from the loss layer (plus the weight-decay penalty that
-        ``Sequential.loss`` adds), or None when the network does not expose it. Call before the update."""
-        net = self.network
-        value = getattr(getattr(net, "last_layer", None), "loss", None)
-        if not isinstance(value, float):
-            return None
-        lam = getattr(net, "weight_decay_lambda", 0.0)
-        if lam:
-            value += 0.5 * lam * sum(float(np.sum(p * p)) for k, p in net.params.items() if k.startswith("W"))
-        return value
-
     def _accuracy(self, x: np.ndarray, t: np.ndarray, limit: int | None) -> float:
         if limit is not None:
             x, t = x[:limit], t[:limit]
@@ -334,11 +323,10 @@ class Trainer:
         x, t = self.x_train[batch], self.t_train[batch]
         if self.augment is not None:
             x = self.augment(x, self.rng)
-        last = getattr(self.network, "last_layer", None)
-        if last is not None and hasattr(last, "loss"):
-            last.loss = None  # so that a stale value is never reported
+        if hasattr(self.network, "last_loss"):
+            self.network.last_loss = None  # so that a stale value is never reported
         grads = self.network.gradient(x, t)
-        loss = self._loss_of_last_pass()
+        loss = getattr(self.network, "last_loss", None)  # the loss of the gradient's own forward pass
         self.optimizer.update(self.network.params, grads)
         if loss is None:
             loss = float(self.network.loss(x, t))
