@@ -378,15 +378,15 @@ def _download(key: str, cache: Path, mirrors: Sequence[str], errors: list[str]) 
             with open(tmp, "xb") as out:
                 with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
                     announced = response.headers.get("Content-Length")
-                    received = 0
+                    received, head = 0, b""
                     while chunk := response.read(1 << 20):
                         out.write(chunk)
                         received += len(chunk)
+                        head = (head + chunk)[:2] if len(head) < 2 else head
                 if announced is not None and announced.isdigit() and received != int(announced):
                     raise ValueError(f"transfer cut short: received {received} of {announced} bytes")
             arr = _decode_mnist_file(_read_bytes(tmp), key, url)
-            with open(tmp, "rb") as f:
-                is_gzip = f.read(2) == b"\x1f\x8b"
+            is_gzip = head == b"\x1f\x8b"  # a server may send the file decompressed
             os.replace(tmp, cache / (name + ".gz" if is_gzip else name))
             return arr
         except Exception as exc:
