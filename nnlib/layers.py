@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .functions import sigmoid
-from .util import SeedLike, as_float, as_rng, col2im, conv_output_size, fold, im2col, labels_from_target, unfold
+from .functions import log_softmax, sigmoid
+from .util import SeedLike, as_rng, col2im, conv_output_size, fold, im2col, labels_from_target, unfold
 
 
 class Layer:
@@ -188,25 +188,20 @@ class SoftmaxWithLoss(Layer):
         self.t: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
-        x = as_float(x)
+        x = np.asarray(x)
         if x.ndim not in (1, 2):
             raise ValueError(f"SoftmaxWithLoss expects scores of shape (C,) or (N, C), got {x.shape}")
         labels = labels_from_target(t, x.shape, "SoftmaxWithLoss")
-        scores = x.reshape(-1, x.shape[-1])
-        n = scores.shape[0]
-        # softmax = exp(shifted) / total with shifted = scores - row max: every exp is at most 1, total at least 1,
-        # and log softmax = shifted - log(total) is finite for scores of any size.
-        shifted = scores - scores.max(axis=1, keepdims=True)
-        y = np.exp(shifted)
-        total = y.sum(axis=1, keepdims=True)
-        y /= total
-        self.y = y.reshape(x.shape)
+        log_y = log_softmax(x)
+        self.y = np.exp(log_y)
+        log_y2 = log_y.reshape(-1, x.shape[-1])
+        n = log_y2.shape[0]
         if labels is None:
-            self.t = np.asarray(t, dtype=y.dtype)
-            self.loss = float(-np.sum(self.t.reshape(y.shape) * (shifted - np.log(total))) / n)
+            self.t = np.asarray(t, dtype=log_y.dtype)
+            self.loss = float(-np.sum(self.t.reshape(log_y2.shape) * log_y2) / n)
         else:
             self.t = labels
-            self.loss = float((np.log(total).sum() - shifted[np.arange(n), labels].sum()) / n)
+            self.loss = float(-log_y2[np.arange(n), labels].sum() / n)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
