@@ -138,33 +138,26 @@ def training(context, url: str) -> dict:
             "first_output_after_ready_s": (first - clicked) / 1000, "warmup_s": warmup / 1000}
 
 
-# The step benchmark run in the page and natively: synthetic MNIST-shaped data as in scripts/bench_data.py; prints
-# the median milliseconds per step after a short warm-up as JSON.
-STEPS = """
+# The step benchmark run in the page and natively: scripts/bench_data.py itself (the same synthetic MNIST-shaped
+# batches and training step as ./scripts/bench; the page cannot import it, so its source is sent along), then the
+# timing, which prints the median milliseconds per step after a short warm-up as JSON.
+STEPS = (ROOT / "scripts" / "bench_data.py").read_text(encoding="utf-8") + """
 import json, time
-import numpy as np
 from nnlib import nets, optimizers
 
-rng = np.random.default_rng(0)
-x = rng.random((1000, 784), dtype=np.float32)
-x[x < 0.8] = 0.0
-x[x > 0] = (x[x > 0] - 0.8) * 5.0
-t = rng.integers(0, 10, size=1000)
-
-def median_step_ms(net, images, steps):
-    opt = optimizers.Adam(lr=1e-3)
+def median_step_ms(net, flat, steps):
+    step = training_step(net, optimizers.Adam(lr=1e-3), 0, flat)
     times = []
-    for i in range(steps):
-        batch = slice(i % 10 * 100, i % 10 * 100 + 100)
+    for _ in range(steps):
         start = time.perf_counter()
-        opt.update(net.params, net.gradient(images[batch], t[batch]))
+        step()
         times.append(time.perf_counter() - start)
     times = sorted(times[3:])
     return 1000 * times[len(times) // 2]
 
 print(json.dumps({
-    "mlp_ms": median_step_ms(nets.TwoLayerNet(784, 50, 10, dtype=np.float32, seed=0), x, 63),
-    "cnn_ms": median_step_ms(nets.SimpleConvNet(dtype=np.float32, seed=0), x.reshape(-1, 1, 28, 28), 14),
+    "mlp_ms": median_step_ms(nets.TwoLayerNet(784, 50, 10, dtype=np.float32, seed=0), True, 63),
+    "cnn_ms": median_step_ms(nets.SimpleConvNet(dtype=np.float32, seed=0), False, 14),
 }))
 """
 
