@@ -141,6 +141,9 @@ class Affine(Layer):
         self.db: np.ndarray | None = None
         self.x: np.ndarray | None = None
         self.original_x_shape: tuple[int, ...] | None = None
+        # The input itself when it was not stored row by row (a pooled convolution output is stored batch-last):
+        # backward gives dx the same memory order, so the layers before get back the layout they produced.
+        self.x_layout: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"Affine({self.W.shape[0]} -> {self.W.shape[1]})"
@@ -151,6 +154,7 @@ class Affine(Layer):
         if x.ndim == 0 or (x.ndim == 1 and x.shape[0] != features) or (x.ndim > 1 and x[0].size != features):
             raise ValueError(f"Affine expects inputs with {features} features, got shape {x.shape}")
         self.original_x_shape = x.shape
+        self.x_layout = None if x.flags.c_contiguous else x
         self.x = x.reshape(-1, features)
         out = self.x @ self.W
         out += self.b  # in place: no second (N, M) array
@@ -160,9 +164,16 @@ class Affine(Layer):
         dout = self.backward_params(dout)
         if self.x.flags.f_contiguous and not self.x.flags.c_contiguous:
             # x came stored column by column (flattened batch-last images from a convolution): computing the
-            # transpose gives dx that same memory order, so the layer before gets back the layout it produced.
+            # transpose gives dx that memory order without a copy.
             return (self.W @ dout.T).T.reshape(self.original_x_shape)
-        return (dout @ self.W.T).reshape(self.original_x_shape)
+        dx = (dout @ self.W.T).reshape(self.original_x_shape)
+        if self.x_layout is None:
+            return dx
+        # One copy here saves the layers before from passes that mix two memory orders, which are several times
+        # slower (measured: an in-place ReLU backward on SimpleConvNet's pooled gradients, 0.6 ms instead of 0.1 ms).
+        same_order = np.empty_like(self.x_layout)
+        same_order[...] = dx
+        return same_order
 
     def backward_params(self, dout: np.ndarray) -> np.ndarray:
         """The parameter gradients ``dW``, ``db`` alone (what the first layer of a network needs: the gradient

@@ -187,8 +187,8 @@ class ReadyNet(Sequential):
     """A Sequential built by a constructor with keyword arguments; ``config`` holds them (JSON-friendly), so
     ``type(net)(**net.config)`` rebuilds the same architecture (nnlib.io uses this to save and load networks).
 
-    The ready networks' ReLU layers work in place (``Relu(inplace=True)``): each follows an Affine, Convolution or
-    BatchNormalization layer, which does not keep its output, so overwriting it is safe, and saves time.
+    The ready networks' ReLU layers work in place (``Relu(inplace=True)``): each follows an Affine, Convolution,
+    Pooling or BatchNormalization layer, which does not keep its output, so overwriting it is safe, and saves time.
     """
 
     def __init__(self, config: dict[str, Any], dtype, seed: SeedLike, **kwargs) -> None:
@@ -283,6 +283,11 @@ class MultiLayerNet(ReadyNet):
 class SimpleConvNet(ReadyNet):
     """Conv -> ReLU -> max-pool 2x2 -> Affine -> ReLU -> Affine -> softmax with cross-entropy.
 
+    The layers run the first ReLU after the pooling instead of before it: ReLU and max-pooling commute
+    (``max(relu(a), relu(b)) = relu(max(a, b))``, as ReLU never reverses an order), so scores and gradients are the
+    same, and the ReLU works on a quarter of the numbers. (On a tie the gradient does not change either: it goes to
+    the first maximum either way, or to nobody if the maximum is not positive.)
+
     ``W1``: ``(filter_num, C, filter_size, filter_size)``; ``W2``: ``(filter_num * pooled_h * pooled_w, hidden_size)``;
     ``W3``: ``(hidden_size, output_size)``. Inputs ``(N, *input_dim)``, or flattened ``(N, prod(input_dim))``.
     """
@@ -308,8 +313,8 @@ class SimpleConvNet(ReadyNet):
                       weight_init_std=weight_init_std)  # fmt: skip
         layers = [
             _conv(C, fn, fs, weight_init_std, rng, dt, conv["stride"], conv["pad"]),
-            Relu(inplace=True),
             Pooling(2, 2, stride=2),
+            Relu(inplace=True),  # after the pooling: see above
             _dense(pooled, hidden_size, weight_init_std, rng, dt),
             Relu(inplace=True),
             _dense(hidden_size, output_size, weight_init_std, rng, dt),
@@ -320,6 +325,7 @@ class SimpleConvNet(ReadyNet):
 class DeepConvNet(ReadyNet):
     """The book's deep convolutional net (about 99.4% on MNIST): three blocks of two 3x3 convolutions with ReLU and a
     2x2 max-pool, then Affine -> ReLU -> Dropout -> Affine -> Dropout -> softmax with cross-entropy.
+    As in :class:`SimpleConvNet`, a ReLU followed by a max-pool runs after it instead, on a quarter of the numbers.
     He initialisation. ``channels`` gives the six convolutions' filter counts; the fourth pads by 2 as in the book.
     """
 
@@ -342,11 +348,12 @@ class DeepConvNet(ReadyNet):
         layers: list[Layer] = []
         for i, fn in enumerate(channels):
             pad = 2 if i == 3 else 1
-            layers += [_conv(c, fn, 3, "he", rng, dt, 1, pad), Relu(inplace=True)]
+            layers.append(_conv(c, fn, 3, "he", rng, dt, 1, pad))
             c, h, w = fn, conv_output_size(h, 3, 1, pad), conv_output_size(w, 3, 1, pad)
             if i % 2 == 1:
                 layers.append(Pooling(2, 2, stride=2))
                 h, w = conv_output_size(h, 2, 2), conv_output_size(w, 2, 2)
+            layers.append(Relu(inplace=True))
         layers += [
             _dense(c * h * w, hidden_size, "he", rng, dt),
             Relu(inplace=True),

@@ -208,6 +208,23 @@ def test_tiling_max_pool_matches_general_path_and_loops(shape, pool, ties):
         assert rel_err(dx, general._backward_im2col(dout)) < TOL
 
 
+def test_affine_gives_dx_the_memory_order_of_its_input():
+    """Images stored in any order (a pooled convolution output is stored (H, W, N, C)) flatten to the same
+    features; dx equals the plain dout @ W^T and comes back stored like the input, the layout its producer expects."""
+    rng = np.random.default_rng(15)
+    base = rng.standard_normal((4, 3, 2, 2))
+    W, b = rng.standard_normal((12, 5)), rng.standard_normal(5)
+    dout = rng.standard_normal((4, 5))
+    flat = base.reshape(4, 12)
+    for x in _layouts(base):
+        affine = layers.Affine(W, b)
+        assert rel_err(affine.forward(x), flat @ W + b) < TOL
+        dx = affine.backward(dout)
+        assert rel_err(dx, (dout @ W.T).reshape(base.shape)) < TOL
+        assert rel_err(affine.dW, flat.T @ dout) < TOL
+        assert np.argsort(dx.strides).tolist() == np.argsort(x.strides).tolist()
+
+
 @pytest.mark.parametrize("ph, pw, stride, pad", [(2, 2, 1, 0), (3, 3, 2, 0), (2, 3, 2, 0), (2, 2, 2, 1)])
 def test_general_max_pool_matches_loops(ph, pw, stride, pad):
     rng = np.random.default_rng(5)
@@ -317,6 +334,44 @@ def test_ready_nets_with_inplace_relu_equal_the_same_layers_with_plain_relu(make
     for name in expected:
         np.testing.assert_array_equal(grads[name], expected[name], err_msg=name)
     np.testing.assert_array_equal(net.predict(x), plain.predict(x))
+
+
+def _relu_before_pooling(net: nets.Sequential) -> nets.Sequential:
+    """The book's order, Conv -> ReLU -> Pool, with plain ReLUs, on the same parameter arrays as ``net``."""
+    order = list(net.layers.values())
+    for i in range(1, len(order)):
+        if isinstance(order[i - 1], layers.Pooling) and isinstance(order[i], layers.Relu):
+            order[i - 1], order[i] = order[i], order[i - 1]
+    fresh = [layers.Relu() if isinstance(layer, layers.Relu) else layer for layer in order]
+    return nets.Sequential(fresh, input_shape=net.input_shape)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nets.SimpleConvNet((2, 8, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 1}, 6, 4,
+                               weight_init_std=0.3, seed=0),
+    lambda: nets.DeepConvNet((1, 8, 8), (2, 2, 2, 2, 2, 2), 6, 4, dropout_ratio=0.0, seed=0),
+])  # fmt: skip
+@pytest.mark.parametrize("ties", [False, True])
+def test_conv_nets_pooling_before_relu_equal_the_books_relu_before_pooling(make, ties):
+    """The ready conv nets pool before their ReLU. Scores and every gradient equal those of the book's order,
+    also when windows hold equal values (inputs of small integers, so many windows tie or hold no positive value)."""
+    net = make()
+    book = _relu_before_pooling(make())
+    kinds = lambda n: [type(layer).__name__ for layer in n.layers.values()]  # noqa: E731
+    assert "PoolingRelu" in "".join(kinds(net)) and "ReluPooling" in "".join(kinds(book))
+    rng = np.random.default_rng(14)
+    shape = (6, *net.config["input_dim"])
+    x = rng.integers(-2, 3, size=shape).astype(float) if ties else rng.standard_normal(shape)
+    if ties:
+        for p in net.params.values():
+            p[...] = np.round(p * 4)  # integer weights: equal sums, and exact zeros after the convolution
+        book.set_params(net.params)
+    t = rng.integers(0, 4, size=6)
+    grads, expected = net.gradient(x, t), book.gradient(x, t)
+    assert net.last_loss == pytest.approx(book.last_loss, rel=TOL)
+    for name in expected:
+        assert rel_err(grads[name], expected[name]) < TOL, name
+    assert rel_err(net.predict(x), book.predict(x)) < TOL
 
 
 @pytest.mark.parametrize("make", [
