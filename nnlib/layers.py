@@ -437,17 +437,23 @@ class Pooling(Layer):
     and keeps the argmax of each; the common case of windows that tile the image (``stride == pool_h == pool_w``,
     no padding, as in every network of the course) takes the maximum of ``pool_h * pool_w`` strided views instead,
     with no copy of the windows and no index arrays. tests/test_fast_paths.py checks that both agree.
+
+    ``inplace=True`` lets backward write ``dx`` over the input of forward (in that common case): no new array as
+    large as the input, whose memory the system would otherwise hand out afresh at every step. As with
+    ``Relu(inplace=True)``, use it only where nothing else needs that input afterwards, such as after a layer that
+    does not keep its output: the ready networks of :mod:`nnlib.nets` do.
     """
 
-    def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
-        self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
+    def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0, inplace: bool = False) -> None:
+        self.pool_h, self.pool_w, self.stride, self.pad, self.inplace = pool_h, pool_w, stride, pad, inplace
         self.x_shape: tuple[int, ...] | None = None
         self.arg_max: np.ndarray | None = None  # general case: index of each window's maximum
         self.winner: np.ndarray | None = None  # tiling case: which offset in its window each maximum came from
         self.x: np.ndarray | None = None
 
     def __repr__(self) -> str:
-        return f"Pooling({self.pool_h}x{self.pool_w}, stride={self.stride}, pad={self.pad})"
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"Pooling({self.pool_h}x{self.pool_w}, stride={self.stride}, pad={self.pad}{inplace})"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         if x.ndim != 4:
@@ -505,7 +511,13 @@ class Pooling(Layer):
             same_order[...] = dout
             dout = same_order
         # Same memory layout as the input, so that the layers before get back what they gave.
-        dx = np.zeros_like(self.x, dtype=dout.dtype) if cropped else np.empty_like(self.x, dtype=dout.dtype)
+        if self.inplace and self.x.dtype == dout.dtype and self.x.flags.writeable:
+            dx = self.x
+            if cropped:  # pixels of no window get no gradient
+                dx[:, :, out_h * ph :] = 0
+                dx[:, :, :, out_w * pw :] = 0
+        else:
+            dx = np.zeros_like(self.x, dtype=dout.dtype) if cropped else np.empty_like(self.x, dtype=dout.dtype)
         dtiles = dx[:, :, : out_h * ph, : out_w * pw].reshape(N, C, out_h, ph, out_w, pw)
         for k in range(ph * pw):  # every pixel gets dout where it was its window's maximum, else 0
             np.multiply(dout, self.winner == k, out=dtiles[:, :, :, k // pw, :, k % pw])

@@ -187,8 +187,9 @@ class ReadyNet(Sequential):
     """A Sequential built by a constructor with keyword arguments; ``config`` holds them (JSON-friendly), so
     ``type(net)(**net.config)`` rebuilds the same architecture (nnlib.io uses this to save and load networks).
 
-    The ready networks' ReLU layers work in place (``Relu(inplace=True)``): each follows an Affine, Convolution,
-    Pooling or BatchNormalization layer, which does not keep its output, so overwriting it is safe, and saves time.
+    The ready networks' ReLU and pooling layers work in place (``Relu(inplace=True)``, ``Pooling(inplace=True)``):
+    each follows an Affine, Convolution, Pooling or BatchNormalization layer, which does not keep its output, so
+    overwriting it is safe, and saves time.
     """
 
     def __init__(self, config: dict[str, Any], dtype, seed: SeedLike, **kwargs) -> None:
@@ -313,7 +314,7 @@ class SimpleConvNet(ReadyNet):
                       weight_init_std=weight_init_std)  # fmt: skip
         layers = [
             _conv(C, fn, fs, weight_init_std, rng, dt, conv["stride"], conv["pad"]),
-            Pooling(2, 2, stride=2),
+            Pooling(2, 2, stride=2, inplace=True),
             Relu(inplace=True),  # after the pooling: see above
             _dense(pooled, hidden_size, weight_init_std, rng, dt),
             Relu(inplace=True),
@@ -351,7 +352,7 @@ class DeepConvNet(ReadyNet):
             layers.append(_conv(c, fn, 3, "he", rng, dt, 1, pad))
             c, h, w = fn, conv_output_size(h, 3, 1, pad), conv_output_size(w, 3, 1, pad)
             if i % 2 == 1:
-                layers.append(Pooling(2, 2, stride=2))
+                layers.append(Pooling(2, 2, stride=2, inplace=True))
                 h, w = conv_output_size(h, 2, 2), conv_output_size(w, 2, 2)
             layers.append(Relu(inplace=True))
         layers += [

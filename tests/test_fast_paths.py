@@ -309,6 +309,35 @@ def test_inplace_relu_equals_relu_and_overwrites_its_arguments():
     assert repr(inplace) == "Relu(inplace=True)" and repr(plain) == "Relu()"
 
 
+@pytest.mark.parametrize("shape", [(2, 3, 6, 6), (2, 3, 7, 5)])  # windows that tile the image; then a cropped edge
+def test_inplace_pooling_equals_pooling_and_writes_dx_over_its_input(shape):
+    rng = np.random.default_rng(16)
+    x = rng.integers(-2, 3, size=shape).astype(np.float64)  # with ties
+    plain, inplace = layers.Pooling(2, 2, stride=2), layers.Pooling(2, 2, stride=2, inplace=True)
+    x_in = x.copy()
+    out, out_in = plain.forward(x), inplace.forward(x_in)
+    dout = rng.standard_normal(out.shape)
+    dx, dx_in = plain.backward(dout), inplace.backward(dout)
+    np.testing.assert_array_equal(out_in, out)
+    np.testing.assert_array_equal(dx_in, dx)
+    assert dx_in is x_in and not np.shares_memory(dx, x)  # written over forward's input, as documented
+    assert repr(inplace) == "Pooling(2x2, stride=2, pad=0, inplace=True)"
+    # A gradient of another dtype cannot go into the input's memory: a new array, still the same numbers.
+    x_in = x.copy()
+    inplace.forward(x_in)
+    dx32 = inplace.backward(dout.astype(np.float32))
+    assert dx32.dtype == np.float32 and dx32 is not x_in and np.allclose(dx32, dx)
+
+
+def _plain_layer(layer: layers.Layer) -> layers.Layer:
+    """The same layer, on the same arrays, without in-place work."""
+    if isinstance(layer, layers.Relu):
+        return layers.Relu()
+    if isinstance(layer, layers.Pooling):
+        return layers.Pooling(layer.pool_h, layer.pool_w, layer.stride, layer.pad)
+    return layer
+
+
 @pytest.mark.parametrize("make", [
     lambda: nets.TwoLayerNet(20, 8, 4, weight_init_std=0.5, seed=0),
     lambda: nets.MultiLayerNet(20, [8, 8], 4, use_batchnorm=True, use_dropout=True, seed=0),
@@ -316,12 +345,11 @@ def test_inplace_relu_equals_relu_and_overwrites_its_arguments():
                                weight_init_std=0.3, seed=0),
     lambda: nets.DeepConvNet((1, 8, 8), (2, 2, 2, 2, 2, 2), 6, 4, seed=0),
 ])  # fmt: skip
-def test_ready_nets_with_inplace_relu_equal_the_same_layers_with_plain_relu(make):
-    """The ready nets' in-place ReLUs change no number: loss, scores and every gradient equal those of a copy of
-    the net whose ReLUs allocate new arrays, and the input data stay untouched."""
+def test_ready_nets_with_inplace_layers_equal_the_same_layers_without(make):
+    """The ready nets' in-place ReLUs and poolings change no number: loss, scores and every gradient equal those of
+    a copy of the net whose layers allocate new arrays, and the input data stay untouched."""
     net, plain = make(), make()
-    plain.layers = {name: layers.Relu() if isinstance(layer, layers.Relu) else layer
-                    for name, layer in plain.layers.items()}  # fmt: skip
+    plain.layers = {name: _plain_layer(layer) for name, layer in plain.layers.items()}
     assert any(getattr(layer, "inplace", False) for layer in net.layers.values())
     rng = np.random.default_rng(13)
     shape = (5, 20) if net.params["W1"].ndim == 2 else (5, *net.config["input_dim"])
@@ -342,7 +370,7 @@ def _relu_before_pooling(net: nets.Sequential) -> nets.Sequential:
     for i in range(1, len(order)):
         if isinstance(order[i - 1], layers.Pooling) and isinstance(order[i], layers.Relu):
             order[i - 1], order[i] = order[i], order[i - 1]
-    fresh = [layers.Relu() if isinstance(layer, layers.Relu) else layer for layer in order]
+    fresh = [_plain_layer(layer) for layer in order]
     return nets.Sequential(fresh, input_shape=net.input_shape)
 
 
