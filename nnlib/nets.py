@@ -145,10 +145,11 @@ class Sequential:
         first, *rest = self.layers.values()
         for layer in reversed(rest):
             dout = layer.backward(dout)
-        # The first layer's input is the data, whose gradient nobody uses: layers that can skip it do.
+        # The first layer's input is the data, whose gradient nobody uses: layers that can skip it do, and a first
+        # layer without parameters is not back-propagated at all.
         if hasattr(first, "backward_params"):
             first.backward_params(dout)
-        else:
+        elif first.param_names:
             first.backward(dout)
         grads = {}
         for name, (layer, attr) in self._slots.items():

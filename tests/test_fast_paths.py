@@ -402,6 +402,21 @@ def test_conv_nets_pooling_before_relu_equal_the_books_relu_before_pooling(make,
     assert rel_err(net.predict(x), book.predict(x)) < TOL
 
 
+def test_network_gradient_does_not_backpropagate_a_first_layer_without_parameters():
+    """A pooling that comes first works on the data: its backward would be wasted work, and an in-place one would
+    write over the caller's images. The gradients equal those of a full backward pass."""
+    rng = np.random.default_rng(17)
+    pool = layers.Pooling(2, 2, stride=2, inplace=True)
+    net = nets.Sequential([pool, layers.Affine(rng.standard_normal((2 * 3 * 3, 4)), np.zeros(4))])
+    x, t = rng.standard_normal((5, 2, 6, 6)), rng.integers(0, 4, size=5)
+    x_before = x.copy()
+    grads = {k: v.copy() for k, v in net.gradient(x, t).items()}
+    np.testing.assert_array_equal(x, x_before)
+    net.loss(x, t, train_flg=True)
+    net.layers["Affine1"].backward(net.last_layer.backward(1))
+    assert rel_err(grads["W1"], net.layers["Affine1"].dW) < TOL and rel_err(grads["b1"], net.layers["Affine1"].db) < TOL
+
+
 @pytest.mark.parametrize("make", [
     lambda: nets.TwoLayerNet(20, 8, 4, weight_init_std=0.5, seed=0),
     lambda: nets.SimpleConvNet((2, 8, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 1}, 6, 4,
