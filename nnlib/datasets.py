@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from .io import temporary_path
-from .util import one_hot
+from .util import class_labels, one_hot
 
 __all__ = [
     "load_digits",
@@ -167,7 +167,7 @@ def train_validation_split(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Split ``(x, t)`` into ``((x_train, t_train), (x_val, t_val))``, holding out ``validation_fraction`` of it.
 
-    With ``stratify=True`` each class (integer label, or argmax of a one-hot row) contributes
+    With ``stratify=True`` each class (integer label, or argmax of a one-hot row, see :func:`~nnlib.util.class_labels`) contributes
     ``round(fraction * class size)`` samples to the validation part, so both parts keep the class proportions.
     Both parts keep the original order of the samples; which samples go where is decided by ``seed``.
     """
@@ -180,7 +180,7 @@ def train_validation_split(
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     is_val = np.zeros(n, dtype=bool)
     if stratify:
-        labels = t.argmax(axis=1) if t.ndim == 2 else t.reshape(n)
+        labels = class_labels(t)
         for c in np.unique(labels):
             members = np.flatnonzero(labels == c)
             k = int(round(validation_fraction * len(members)))

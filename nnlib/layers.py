@@ -24,6 +24,38 @@ from .util import (
 )
 
 
+def _weights(layer: str, W: object, ndim: int, expected: str) -> np.ndarray:
+    """A layer's weight array: ``W`` itself when it is a floating array (the layer trains the caller's array, as in
+    the book), integers or nested lists as a new float64 array."""
+    arr = W if isinstance(W, np.ndarray) else np.asarray(W)
+    if arr.dtype.kind not in "fiu" or arr.ndim != ndim:
+        raise ValueError(f"{layer} needs W of shape {expected}, got {_describe(W)}")
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+
+
+def _parameter(layer: str, name: str, value: object, shape: tuple[int, ...], dtype: np.dtype, what: str) -> np.ndarray:
+    """A layer's parameter of ``shape``: ``value`` itself when it is a floating array of that shape, else a new array
+    of ``dtype`` holding ``value`` broadcast to ``shape``, so a number or a sequence works as in the book, whose
+    ``Convolution(W, 0)`` relies on NumPy adding a scalar bias. ``what`` says what ``shape`` follows from."""
+    if isinstance(value, np.ndarray) and value.shape == shape and value.dtype.kind == "f":
+        return value
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "fiu":
+            raise ValueError
+        return np.broadcast_to(arr.astype(dtype), shape).copy()
+    except ValueError:
+        raise ValueError(f"{layer} needs {name} of shape {shape} ({what}) or a number, got {_describe(value)}") from None
+
+
+def _describe(value: object) -> str:
+    """How an argument shows in an error message: an array by its shape and dtype, anything else by its repr."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class Layer:
     """Base class. Subclasses list their parameters in ``param_names`` (gradient of ``W`` is ``dW``) and their
     non-trained state (such as batch-norm running statistics) in ``buffer_names``."""
@@ -143,10 +175,9 @@ class Affine(Layer):
 
     param_names = ("W", "b")
 
-    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
-        if W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ValueError(f"Affine needs W of shape (D, M) and b of shape (M,), got W {W.shape} and b {b.shape}")
-        self.W, self.b = W, b
+    def __init__(self, W: np.ndarray, b: np.ndarray | float) -> None:
+        self.W = _weights("Affine", W, 2, "(D, M)")
+        self.b = _parameter("Affine", "b", b, (self.W.shape[1],), self.W.dtype, f"M = {self.W.shape[1]} outputs")
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
         self.x: np.ndarray | None = None
@@ -305,26 +336,47 @@ class BatchNormalization(Layer):
 
     def __init__(
         self,
-        gamma: np.ndarray,
-        beta: np.ndarray,
+        gamma: np.ndarray | float,
+        beta: np.ndarray | float,
         momentum: float = 0.9,
         running_mean: np.ndarray | None = None,
         running_var: np.ndarray | None = None,
         eps: float = 1e-6,
     ) -> None:
-        if gamma.ndim != 1 or beta.shape != gamma.shape:
-            raise ValueError(f"BatchNormalization needs gamma and beta of one shape (D,), got {gamma.shape}, {beta.shape}")
-        self.gamma, self.beta = gamma, beta
+        given = {"gamma": gamma, "beta": beta, "running_mean": running_mean, "running_var": running_var}
+        for name, value in given.items():
+            if value is not None and np.ndim(value) > 1:
+                raise ValueError(f"BatchNormalization needs {name} of shape (D,) or a number, got {_describe(value)}")
         self.momentum, self.eps = momentum, eps
-        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
-        self.running_var = np.zeros_like(gamma) if running_var is None else running_var
+        self.gamma = self.beta = self.running_mean = self.running_var = None
+        self._given: dict[str, object] | None = given
+        # D, the number of features, from the first argument that is a 1-D array or sequence. Given numbers alone
+        # (the book's BatchNormalization(1.0, 0.0)), the layer learns D at its first forward, as the book's layer
+        # learns the size of its running statistics; until then its parameters are None.
+        sizes = [len(v) for v in given.values() if v is not None and np.ndim(v) == 1]
+        if sizes:
+            floats = [v.dtype for v in given.values() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+            self._build(sizes[0], floats[0] if floats else np.dtype(np.float64))
         self.dgamma: np.ndarray | None = None
         self.dbeta: np.ndarray | None = None
         self.input_shape: tuple[int, ...] | None = None
         self.train_flg: bool | None = None
         self.xc = self.xn = self.std = None
 
+    def _build(self, d: int, dtype: np.dtype) -> None:
+        """The parameters and running statistics of D = ``d`` features, from the constructor's arguments."""
+        given, what = self._given, f"D = {d} features"
+        self.gamma = _parameter("BatchNormalization", "gamma", given["gamma"], (d,), dtype, what)
+        self.beta = _parameter("BatchNormalization", "beta", given["beta"], (d,), dtype, what)
+        for name in ("running_mean", "running_var"):
+            value = given[name]
+            stat = np.zeros(d, dtype) if value is None else _parameter("BatchNormalization", name, value, (d,), dtype, what)
+            setattr(self, name, stat)
+        self._given = None
+
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        if self.gamma is None and x.ndim >= 2:
+            self._build(x[0].size, x.dtype if x.dtype.kind == "f" else np.dtype(np.float64))
         d = self.gamma.shape[0]
         if x.ndim < 2 or x[0].size != d:
             raise ValueError(f"BatchNormalization expects inputs with {d} features per sample, got shape {x.shape}")
@@ -377,10 +429,13 @@ class Convolution(Layer):
 
     param_names = ("W", "b")
 
-    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
-        if W.ndim != 4 or b.shape != (W.shape[0],):
-            raise ValueError(f"Convolution needs W of shape (FN, C, FH, FW) and b of shape (FN,), got {W.shape}, {b.shape}")
-        self.W, self.b, self.stride, self.pad = W, b, stride, pad
+    def __init__(self, W: np.ndarray, b: np.ndarray | float, stride: int = 1, pad: int = 0) -> None:
+        self.W = _weights("Convolution", W, 4, "(FN, C, FH, FW)")
+        fn = self.W.shape[0]
+        self.b = _parameter("Convolution", "b", b, (fn,), self.W.dtype, f"FN = {fn} filters")
+        if not (isinstance(stride, (int, np.integer)) and stride >= 1 and isinstance(pad, (int, np.integer)) and pad >= 0):
+            raise ValueError(f"Convolution needs an integer stride >= 1 and pad >= 0, got stride={stride!r}, pad={pad!r}")
+        self.stride, self.pad = int(stride), int(pad)
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
         self.x_shape: tuple[int, ...] | None = None

@@ -28,7 +28,7 @@ from .layers import (
     SoftmaxWithLoss,
     Tanh,
 )
-from .util import SeedLike, as_rng, conv_output_size, float_dtype, labels_from_target
+from .util import SeedLike, as_rng, class_labels, conv_output_size, float_dtype, labels_from_target
 
 ACTIVATIONS: dict[str, type[Layer]] = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 
@@ -90,6 +90,11 @@ class Sequential:
     def _add_slot(self, name: str, layer: Layer, attr: str) -> None:
         if name in self._slots:
             raise ValueError(f"Sequential: two layers would both own parameter {name!r}")
+        if getattr(layer, attr) is None:
+            raise ValueError(
+                f"Sequential: the {type(layer).__name__} layer that owns {name} does not know its shape yet (it was "
+                f"given numbers, not arrays); give it arrays of the parameters' shape to use it in a network"
+            )
         self._slots[name] = (layer, attr)
 
     def __repr__(self) -> str:
@@ -128,7 +133,7 @@ class Sequential:
         Batches of 100 (the book's choice) keep a convolutional net's activations small enough for the CPU caches:
         10,000 MNIST images through SimpleConvNet take about half the time they take in batches of 1000."""
         t = np.asarray(t)
-        labels = t.argmax(axis=1) if t.ndim == 2 else t
+        labels = class_labels(t)
         if labels.shape[0] != len(x):
             raise ValueError(f"accuracy: {len(x)} inputs but targets of shape {t.shape}")
         correct = 0

@@ -1,12 +1,13 @@
 """Gradient-descent optimizers. Each keeps its own state per parameter name and, in ``update(params, grads)``,
-changes the arrays of ``params`` in place (so layers holding the same arrays see the new values).
+changes the arrays of ``params`` in place (so layers holding the same arrays see the new values). Plain numbers, as
+in the book's ``params = {"x": -7.0, "y": 2.0}``, are updated too: their new values are written back into the dict.
 
 Updates stay in the parameters' dtype: float32 parameters are never upcast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 
 import numpy as np
 
@@ -35,20 +36,64 @@ class Optimizer:
         fields = ", ".join(f"{k}={v}" for k, v in vars(self).items() if not isinstance(v, dict))
         return f"{type(self).__name__}({fields})"
 
-    def update(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+    def update(
+        self, params: MutableMapping[str, np.ndarray | float], grads: Mapping[str, np.ndarray | float]
+    ) -> None:
+        """One step on every parameter of ``params`` with the gradient of the same name in ``grads``.
+
+        Arrays are changed in place, so layers holding them see the new values. A plain number (the book's
+        ``params = {"x": -7.0, "y": 2.0}``) cannot change in place: its new value, a float, is written back into
+        ``params``. Raises ValueError, before changing anything, for a missing gradient, a gradient of another shape, or
+        a parameter that cannot be updated (an integer or read-only array, anything that is not a number).
+        """
         name = type(self).__name__
+        if not isinstance(params, Mapping) or not isinstance(grads, Mapping):
+            raise ValueError(
+                f"{name}.update expects two dicts, name -> parameter and name -> gradient, "
+                f"got {type(params).__name__} and {type(grads).__name__}"
+            )
+        steps = []
         for key, p in params.items():
             if key not in grads:
                 raise ValueError(f"{name}.update: no gradient for parameter {key!r} (gradients given: {sorted(grads)})")
-            g = grads[key]
-            if g.shape != p.shape:
-                raise ValueError(f"{name}.update: gradient of {key!r} has shape {g.shape}, parameter has {p.shape}")
+            work = self._as_array(key, p)
+            g = grads[key] if isinstance(grads[key], np.ndarray) else np.asarray(grads[key])
+            if g.dtype.kind not in "fiu":
+                raise ValueError(f"{name}.update: the gradient of {key!r} is not numeric (dtype {g.dtype})")
+            if g.shape != work.shape:
+                raise ValueError(f"{name}.update: gradient of {key!r} has shape {g.shape}, parameter has {work.shape}")
+            steps.append((key, p, work, g))
+        if any(work is not p for _, p, work, _ in steps) and not isinstance(params, MutableMapping):
+            raise ValueError(f"{name}.update: plain-number parameters need a dict to write their new values into")
         self.iter += 1
         self._begin_step()
-        for key, p in params.items():
-            self._step(key, p, grads[key])
+        for key, _, work, g in steps:
+            self._step(key, work, g)
+        for key, p, work, _ in steps:
+            if work is not p:  # a number: its new value replaces it, a float (or a NumPy scalar of its dtype)
+                params[key] = work[()] if isinstance(p, np.floating) else float(work)
         if self.iter % self.FLUSH_EVERY == 0:
             self._flush_tiny_values()
+
+    def _as_array(self, key: str, p: object) -> np.ndarray:
+        """The array a step updates in place: the parameter itself, or a 0-d array holding a plain number."""
+        name = type(self).__name__
+        if isinstance(p, np.ndarray):
+            if p.dtype.kind != "f":
+                raise ValueError(
+                    f"{name}.update: parameter {key!r} has dtype {p.dtype}; only floating-point arrays can be updated"
+                )
+            if not p.flags.writeable:
+                raise ValueError(f"{name}.update: parameter {key!r} is a read-only array and cannot be updated in place")
+            return p
+        if isinstance(p, np.floating):
+            return np.array(p)
+        if isinstance(p, (int, float, np.integer)) and not isinstance(p, (bool, np.bool_)):
+            return np.array(float(p))
+        raise ValueError(
+            f"{name}.update: parameter {key!r} is a {type(p).__name__}; optimizers update floating-point arrays "
+            "(in place) and plain numbers"
+        )
 
     def _flush_tiny_values(self) -> None:
         for name in self.decaying:

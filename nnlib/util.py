@@ -209,21 +209,36 @@ def check_labels(labels: np.ndarray, num_classes: int, where: str) -> None:
         )
 
 
+def class_labels(t: np.ndarray) -> np.ndarray:
+    """The class of each sample from targets ``t``: integer labels ``(N,)`` or a column of them ``(N, 1)`` as they
+    are, one-hot (or probability) rows ``(N, C)`` by their largest entry. Returns shape ``(N,)``."""
+    t = np.asarray(t)
+    if t.ndim > 2:
+        raise ValueError(
+            f"targets must be labels (N,), a column of labels (N, 1) or one-hot rows (N, C), got shape {t.shape}"
+        )
+    if t.ndim == 2 and t.shape[1] > 1:
+        return t.argmax(axis=1)
+    return t.reshape(-1)
+
+
 def labels_from_target(t: np.ndarray, y_shape: tuple[int, ...], where: str) -> np.ndarray | None:
     """Interpret targets ``t`` against predictions of shape ``y_shape`` (``(N, C)`` or ``(C,)``).
 
-    Returns integer labels of shape ``(N,)`` when ``t`` holds labels, or None when ``t`` is one-hot (or any
-    probability rows) with exactly ``y_shape``. Anything else raises ValueError naming ``where`` and both shapes.
+    Returns integer labels of shape ``(N,)`` when ``t`` holds labels: shape ``(N,)``, a scalar for one sample, or a
+    column ``(N, 1)`` when there is more than one class (the book's convolution gradient check passes ``t`` that way).
+    Returns None when ``t`` is one-hot (or any probability rows) with exactly ``y_shape``. Anything else raises
+    ValueError naming ``where`` and both shapes.
     """
     t = np.asarray(t)
     if t.shape == tuple(y_shape):
         return None
     n = y_shape[0] if len(y_shape) == 2 else 1
-    labels = t.reshape(-1) if t.ndim <= 1 else None
+    labels = t.reshape(-1) if t.ndim <= 1 or t.shape == (n, 1) else None
     if labels is None or labels.shape[0] != n:
         raise ValueError(
             f"{where}: targets of shape {t.shape} do not match predictions of shape {tuple(y_shape)} "
-            f"(expected one-hot targets of shape {tuple(y_shape)} or {n} integer labels)"
+            f"(expected one-hot targets of shape {tuple(y_shape)} or {n} integer labels, shape ({n},) or ({n}, 1))"
         )
     if not np.issubdtype(labels.dtype, np.integer):
         if labels.size and not np.all(np.mod(labels, 1) == 0):

@@ -79,8 +79,10 @@ def test_affine_rejects_wrong_width(rng):
     layer = Affine(rng.standard_normal((3, 2)), np.zeros(2))
     with pytest.raises(ValueError, match=r"Affine expects inputs with 3 features, got shape \(5, 7\)"):
         layer.forward(np.zeros((5, 7)))
-    with pytest.raises(ValueError, match="Affine needs W"):
+    with pytest.raises(ValueError, match=r"Affine needs b of shape \(2,\) \(M = 2 outputs\) or a number, got an array of shape \(3,\)"):
         Affine(np.zeros((3, 2)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"Affine needs W of shape \(D, M\), got an array of shape \(3,\)"):
+        Affine(np.zeros(3), 0)
 
 
 @pytest.mark.parametrize("n", [1, 5])

@@ -1,0 +1,180 @@
+"""The calling patterns of "Deep Learning from Scratch"'s chapter scripts, run on nnlib.
+
+A reader of the book brings its scripts and changes ``from common.x import ...`` into ``from nnlib.x import ...``.
+Each test below is written here (it is not a copy of the book's files) but calls nnlib the way those scripts call
+the book's ``common`` package: plain-number parameters, label columns, scalar biases, the book's helpers and names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlib.datasets import load_mnist
+from nnlib.functions import cross_entropy_error, softmax
+from nnlib.layers import Affine, BatchNormalization, Convolution, SoftmaxWithLoss
+from nnlib.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+
+# ------------------------------------------------------------------------------------- 1. optimizers and numbers
+
+
+def f(x: float, y: float) -> float:
+    """The book's test function for the optimizers (chapter 6): a long, flat valley along x."""
+    return x**2 / 20.0 + y**2
+
+
+def df(x: float, y: float) -> tuple[float, float]:
+    return x / 10.0, 2.0 * y
+
+
+BOOK_OPTIMIZERS = {  # the step sizes of the book's comparison
+    "SGD": lambda: SGD(lr=0.95),
+    "Momentum": lambda: Momentum(lr=0.1),
+    "AdaGrad": lambda: AdaGrad(lr=1.5),
+    "Adam": lambda: Adam(lr=0.3),
+}
+
+
+def walk(optimizer, params, steps: int = 30) -> list[tuple[float, float]]:
+    """The book's loop: record the position, compute the gradient into the grads dict, update."""
+    grads = {"x": 0, "y": 0}
+    history = []
+    for _ in range(steps):
+        history.append((float(params["x"]), float(params["y"])))
+        grads["x"], grads["y"] = df(params["x"], params["y"])
+        optimizer.update(params, grads)
+    return history
+
+
+@pytest.mark.parametrize("name", BOOK_OPTIMIZERS)
+def test_optimizer_comparison_on_a_2d_function(name):
+    params = {"x": -7.0, "y": 2.0}
+    history = walk(BOOK_OPTIMIZERS[name](), params)
+    # The dict still holds plain floats, now nearer the minimum at (0, 0).
+    assert type(params["x"]) is float and type(params["y"]) is float
+    assert history[0] == (-7.0, 2.0) and len(history) == 30
+    assert f(params["x"], params["y"]) < 0.05 * f(-7.0, 2.0)
+    # The same walk with the parameters in arrays (updated in place) takes exactly the same steps.
+    arrays = {"x": np.array(-7.0), "y": np.array(2.0)}
+    x_array = arrays["x"]
+    assert walk(BOOK_OPTIMIZERS[name](), arrays) == history
+    assert arrays["x"] is x_array
+
+
+def test_sgd_on_the_2d_function_follows_the_formula():
+    params = {"x": -7.0, "y": 2.0}
+    walk(SGD(lr=0.95), params)
+    # x -= 0.95 * x / 10 and y -= 0.95 * 2y: geometric sequences (y oscillates, the zigzag of the book's figure).
+    assert params["x"] == pytest.approx(-7.0 * 0.905**30, rel=1e-12)
+    assert params["y"] == pytest.approx(2.0 * (-0.9) ** 30, rel=1e-12)
+
+
+@pytest.mark.parametrize("cls", [SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam])
+def test_every_optimizer_updates_numbers_and_arrays_together(cls):
+    w = np.array([1.0, -1.0])
+    params = {"x": 3, "w": w, "s": np.float32(2.0)}  # an int, an array, a NumPy scalar
+    opt = cls()
+    for _ in range(3):
+        opt.update(params, {"x": 1.0, "w": np.array([0.5, 0.5]), "s": 1.0})
+    assert type(params["x"]) is float and params["x"] < 3
+    assert params["w"] is w and np.all(w < [1.0, -1.0])
+    assert type(params["s"]) is np.float32 and params["s"] < 2
+
+
+def test_what_an_optimizer_cannot_update_is_a_value_error():
+    for bad, what in [
+        ("abc", "is a str"),
+        (None, "is a NoneType"),
+        (True, "is a bool"),
+        (np.array([1, 2], dtype=np.int64), "has dtype int64"),
+    ]:
+        with pytest.raises(ValueError, match=f"SGD.update: parameter 'p' {what}"):
+            SGD().update({"p": bad}, {"p": np.zeros(np.shape(bad))})
+    frozen = np.zeros(2)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        Adam().update({"p": frozen}, {"p": np.ones(2)})
+    with pytest.raises(ValueError, match=r"gradient of 'x' has shape \(2,\), parameter has \(\)"):
+        SGD().update({"x": 1.0}, {"x": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="gradient of 'x' is not numeric"):
+        SGD().update({"x": 1.0}, {"x": "1"})
+    with pytest.raises(ValueError, match="expects two dicts"):
+        SGD().update([1.0], [1.0])
+    # Nothing changed when a later parameter was refused.
+    params = {"a": 1.0, "b": "x"}
+    with pytest.raises(ValueError):
+        SGD().update(params, {"a": 1.0, "b": 1.0})
+    assert params == {"a": 1.0, "b": "x"}
+
+
+# ------------------------------------------------------------------------------------------- 2. labels (N, 1)
+
+
+def test_label_column_works_like_labels(rng):
+    x = rng.standard_normal((4, 10))
+    t = np.array([1, 0, 9, 3])
+    column = t.reshape(4, 1)  # the book's gradient check: T = np.array([1]).reshape((1, 1))
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(x, column)
+    assert loss == pytest.approx(SoftmaxWithLoss().forward(x, t))
+    assert cross_entropy_error(softmax(x), column) == pytest.approx(loss)
+    expected = softmax(x)
+    expected[np.arange(4), t] -= 1
+    np.testing.assert_allclose(layer.backward(), expected / 4)
+
+
+def test_really_wrong_target_shapes_are_still_refused(rng):
+    x = rng.standard_normal((4, 10))
+    for t in (np.zeros((4, 2)), np.zeros((3, 1), dtype=int), np.zeros((1, 4), dtype=int), np.zeros((4, 1, 1))):
+        with pytest.raises(ValueError, match=rf"SoftmaxWithLoss: targets of shape \({t.shape[0]},"):
+            SoftmaxWithLoss().forward(x, t)
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 10\)"):
+        cross_entropy_error(softmax(x), np.array([[1], [2], [10], [0]]))
+    with pytest.raises(ValueError, match="labels must be integers"):
+        SoftmaxWithLoss().forward(x, np.array([[0.5], [1], [2], [3]]))
+    # One class: a column of the predictions' shape is a target column, not labels.
+    assert SoftmaxWithLoss().forward(np.zeros((3, 1)), np.ones((3, 1))) == pytest.approx(0)
+
+
+# ---------------------------------------------------------------------------------------- 3. numbers as biases
+
+
+def test_scalar_and_sequence_biases_broadcast_in_the_weights_dtype(rng):
+    W = rng.standard_normal((3, 4)).astype(np.float32)
+    x = rng.standard_normal((2, 3)).astype(np.float32)
+    for b in (0, 0.0, [0, 0, 0, 0], (0.0,), np.float64(0)):
+        layer = Affine(W, b)
+        assert layer.b.shape == (4,) and layer.b.dtype == np.float32 and layer.W is W
+        np.testing.assert_allclose(layer.forward(x), x @ W, rtol=1e-6)
+    assert Affine(W, [1, 2, 3, 4]).b.tolist() == [1, 2, 3, 4]
+    conv = Convolution(rng.standard_normal((2, 1, 3, 3)), 0.5)
+    assert conv.b.tolist() == [0.5, 0.5]
+    own = np.zeros(4, dtype=np.float32)
+    assert Affine(W, own).b is own  # a bias array of the right shape is the layer's own, trained in place
+
+
+def test_batch_normalization_with_numbers(rng):
+    x = rng.standard_normal((8, 5)) * 3 + 1
+    bn = BatchNormalization(1.0, 0.0)  # D is learnt at the first forward
+    out = bn.forward(x)
+    np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(out.std(axis=0), 1, atol=1e-5)
+    assert bn.gamma.shape == bn.beta.shape == bn.running_mean.shape == (5,)
+    bn.backward(np.ones_like(out))
+    assert bn.dgamma.shape == (5,)
+    assert BatchNormalization(np.full(5, 2.0), 0).beta.shape == (5,)
+    assert BatchNormalization(2.0, 0.0, running_var=np.ones(5)).gamma.tolist() == [2.0] * 5
+
+
+def test_biases_that_cannot_fit_name_the_layer():
+    W = np.zeros((3, 4))
+    with pytest.raises(ValueError, match=r"Affine needs b of shape \(4,\) \(M = 4 outputs\) or a number, got \[0, 0, 0\]"):
+        Affine(W, [0, 0, 0])
+    with pytest.raises(ValueError, match="Affine needs b .* got 'zero'"):
+        Affine(W, "zero")
+    with pytest.raises(ValueError, match=r"Convolution needs b of shape \(2,\) \(FN = 2 filters\)"):
+        Convolution(np.zeros((2, 1, 3, 3)), np.zeros((2, 1)))
+    with pytest.raises(ValueError, match=r"BatchNormalization needs beta of shape \(3,\) \(D = 3 features\)"):
+        BatchNormalization(np.ones(3), [0.0, 0.0])
+    with pytest.raises(ValueError, match=r"BatchNormalization needs gamma of shape \(D,\)"):
+        BatchNormalization(np.ones((2, 2)), 0.0)
