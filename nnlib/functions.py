@@ -12,6 +12,11 @@ import numpy as np
 from .util import as_float, labels_from_target
 
 
+def identity_function(x: np.ndarray) -> np.ndarray:
+    """The output activation of regression: ``x`` unchanged (the book's ``identity_function``)."""
+    return x
+
+
 def step_function(x: np.ndarray) -> np.ndarray:
     """The perceptron's activation: 1 where ``x > 0``, else 0 (integer array)."""
     return (np.asarray(x) > 0).astype(np.int64)
@@ -95,3 +100,13 @@ def mean_squared_error(y: np.ndarray, t: np.ndarray) -> float:
         raise ValueError(f"mean_squared_error: targets of shape {t.shape} do not match predictions of shape {y.shape}")
     batch = y.shape[0] if y.ndim == 2 else 1
     return float(0.5 * np.sum((y - t) ** 2) / batch)
+
+
+def sum_squared_error(y: np.ndarray, t: np.ndarray) -> float:
+    """The book's ``sum_squared_error`` (its chapter 4 calls it ``mean_squared_error``): ``0.5 * sum (y - t)^2`` over
+    every element, not averaged over the batch. For one sample ``(C,)`` it equals :func:`mean_squared_error`."""
+    y = as_float(y)
+    t = np.asarray(t)
+    if y.shape != t.shape:
+        raise ValueError(f"sum_squared_error: targets of shape {t.shape} do not match predictions of shape {y.shape}")
+    return float(0.5 * np.sum((y - t) ** 2))

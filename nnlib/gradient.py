@@ -14,17 +14,21 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Gradient of the scalar function ``f`` at the array ``x`` (any shape) by central differences.
 
     Each element of ``x`` is nudged by ``+h`` and ``-h`` in place, ``f(x)`` evaluated, and the element restored to its
     exact original value, so ``x`` is unchanged afterwards. ``f`` may ignore its argument and read ``x`` through a
     network holding it (``lambda _: net.loss(x, t)``). Use float64: in float32, h = 1e-5 is lost in rounding.
 
+    A batch of points: when ``x`` is 2-D and ``f`` returns one value per row (shape ``(N,)``, as the book's
+    ``function_2`` does for ``np.array([X, Y])`` in chapter 4), row ``i`` of the result is the gradient of ``f``'s
+    value ``i`` with respect to row ``i``: the gradient at each point, as the book's ``numerical_gradient`` gives it.
+
     Returns an array of the shape and dtype of ``x``.
     """
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"numerical_gradient needs a floating-point array to perturb, got dtype {x.dtype}")
+    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"numerical_gradient needs a floating-point array to perturb, got {_kind(x)}")
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):  # every index tuple, whatever the memory layout of x
         original = x[i]
@@ -33,8 +37,22 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
         x[i] = original - h
         f_minus = f(x)
         x[i] = original
-        grad[i] = (f_plus - f_minus) / (2 * h)
+        diff = np.asarray(f_plus) - np.asarray(f_minus)
+        if diff.size == 1:
+            diff = diff.reshape(())
+        elif x.ndim == 2 and diff.shape == (x.shape[0],):  # one value per row (point): row i's own value
+            diff = diff[i[0]]
+        else:
+            raise ValueError(
+                f"numerical_gradient: f must return one number (or, for a 2-D x of {x.shape[0]} points, one number "
+                f"per row), got shape {diff.shape} for x of shape {x.shape}"
+            )
+        grad[i] = diff / (2 * h)
     return grad
+
+
+def _kind(x: object) -> str:
+    return f"dtype {x.dtype}" if isinstance(x, np.ndarray) else f"a {type(x).__name__}"
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:

@@ -1,4 +1,5 @@
-"""Helpers the layers and networks share: im2col/col2im, one-hot labels, label checks, random generators.
+"""Helpers the layers and networks share: im2col/col2im, one-hot labels, label checks, random generators; and the
+book's ``smooth_curve`` and ``shuffle_dataset`` for its chapter-6 scripts.
 
 Shape conventions: images are ``(N, C, H, W)`` (batch, channels, height, width); a batch of vectors is ``(N, D)``.
 """
@@ -246,3 +247,41 @@ def labels_from_target(t: np.ndarray, y_shape: tuple[int, ...], where: str) -> n
         labels = labels.astype(np.int64)
     check_labels(labels, y_shape[-1], where)
     return labels
+
+
+def smooth_curve(x: np.typing.ArrayLike) -> np.ndarray:
+    """A noisy curve (such as a loss per iteration) smoothed for plotting, as the book's ``smooth_curve`` does it.
+
+    Each point becomes the weighted mean of the 11 points around it, with the weights of a Kaiser window
+    (``np.kaiser(11, 2)``, normalised to sum 1); near the ends the curve is mirrored to fill the window. The book
+    mirrors the start about its first point and the end including its last point; so does this function, so that for
+    curves of 11 points or more it gives the book's numbers. Returns a float64 array of the length of ``x``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"smooth_curve expects a non-empty 1-D sequence of numbers, got shape {x.shape}")
+    half = 5
+    w = np.kaiser(2 * half + 1, 2)
+    padded = np.pad(np.pad(x, (half, 0), mode="reflect"), (0, half), mode="symmetric")
+    return np.convolve(padded, w / w.sum(), mode="valid")
+
+
+def shuffle_dataset(x: np.ndarray, t: np.ndarray, seed: SeedLike = None) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``t`` in one random order (the same permutation of the first axis for both), as the book's
+    ``shuffle_dataset``; ``seed`` (an int or a Generator) makes it reproducible without touching NumPy's global state.
+
+    Args:
+        x: samples, shape ``(N, ...)`` (vectors ``(N, D)``, images ``(N, C, H, W)``, ...).
+        t: their targets, shape ``(N,)``, ``(N, 1)`` or ``(N, C)``.
+        seed: seed or generator for the permutation (see :func:`as_rng`).
+
+    Returns:
+        The shuffled copies ``(x, t)``.
+    """
+    x, t = np.asarray(x), np.asarray(t)
+    if x.ndim == 0 or t.ndim == 0 or len(x) != len(t):
+        raise ValueError(
+            f"shuffle_dataset: x and t must hold the same number of samples, got shapes {x.shape} and {t.shape}"
+        )
+    order = as_rng(seed).permutation(len(x))
+    return x[order], t[order]

@@ -178,3 +178,75 @@ def test_biases_that_cannot_fit_name_the_layer():
         BatchNormalization(np.ones(3), [0.0, 0.0])
     with pytest.raises(ValueError, match=r"BatchNormalization needs gamma of shape \(D,\)"):
         BatchNormalization(np.ones((2, 2)), 0.0)
+
+
+# ------------------------------------------------------------------------------------ 4. the book's helpers
+
+
+def test_smooth_curve_is_an_11_point_kaiser_mean_mirrored_at_the_ends(rng):
+    from nnlib.util import smooth_curve
+
+    x = rng.random(40)
+    w = np.kaiser(11, 2)
+    w /= w.sum()
+
+    def value(k: int) -> float:
+        # Outside the curve: mirrored about the first point at the start, including the last point at the end.
+        return x[-k] if k < 0 else x[2 * len(x) - 1 - k] if k >= len(x) else x[k]
+
+    expected = [sum(w[j] * value(i + j - 5) for j in range(11)) for i in range(len(x))]
+    np.testing.assert_allclose(smooth_curve(x), expected, rtol=1e-12)
+    assert smooth_curve(list(range(20))).shape == (20,)  # any sequence, e.g. the Trainer's train_loss_list
+    np.testing.assert_allclose(smooth_curve(np.full(30, 2.5)), 2.5)
+    with pytest.raises(ValueError, match="smooth_curve expects a non-empty 1-D"):
+        smooth_curve(np.zeros((3, 3)))
+
+
+def test_shuffle_dataset_keeps_pairs_together(rng):
+    from nnlib.util import shuffle_dataset
+
+    x = np.arange(20 * 4, dtype=np.float32).reshape(20, 1, 2, 2)  # images, as well as vectors
+    t = np.arange(20)
+    xs, ts = shuffle_dataset(x, t, seed=0)
+    assert sorted(ts.tolist()) == t.tolist() and ts.tolist() != t.tolist()
+    np.testing.assert_array_equal(xs, x[ts])  # every image still with its label
+    assert np.array_equal(shuffle_dataset(x, t, seed=0)[1], ts)  # seeded: reproducible
+    xs, ts = shuffle_dataset(x.reshape(20, 4), t)  # the book's call, unseeded
+    np.testing.assert_array_equal(xs, x.reshape(20, 4)[ts])
+    with pytest.raises(ValueError, match=r"same number of samples, got shapes \(20, 4\) and \(19,\)"):
+        shuffle_dataset(x.reshape(20, 4), t[:19])
+
+
+def test_identity_function_and_sum_squared_error():
+    from nnlib.functions import identity_function, mean_squared_error, sum_squared_error
+
+    a = np.array([0.3, -1.0])
+    assert identity_function(a) is a
+    y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])  # the book's chapter-4 example
+    t = np.zeros(10)
+    t[2] = 1
+    assert sum_squared_error(y, t) == pytest.approx(0.0975)
+    assert mean_squared_error(y, t) == pytest.approx(0.0975)  # one sample: the same
+    batch = np.stack([y, y])
+    assert sum_squared_error(batch, np.stack([t, t])) == pytest.approx(0.195)  # summed, not averaged
+    with pytest.raises(ValueError, match="sum_squared_error: targets of shape"):
+        sum_squared_error(y, t[:3])
+
+
+def test_numerical_gradient_of_a_batch_of_points():
+    from nnlib.gradient import numerical_gradient
+
+    def function_2(x):  # the book's f(x0, x1) = x0^2 + x1^2, for one point or one point per row
+        return np.sum(x**2) if x.ndim == 1 else np.sum(x**2, axis=1)
+
+    grid = np.arange(-2, 2.5, 0.25)
+    X, Y = np.meshgrid(grid, grid)
+    points = np.array([X.flatten(), Y.flatten()])
+    grad = numerical_gradient(function_2, points)
+    np.testing.assert_allclose(grad, 2 * points, atol=1e-8)
+    np.testing.assert_allclose(numerical_gradient(function_2, np.array([3.0, 4.0])), [6.0, 8.0])
+    # A function of the whole matrix still gets the gradient of the whole matrix.
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_allclose(numerical_gradient(lambda w: np.sum(w) ** 2, W), np.full((2, 2), 20.0), rtol=1e-8)
+    with pytest.raises(ValueError, match=r"f must return one number .* got shape \(3,\)"):
+        numerical_gradient(lambda w: np.ones(3) * w.sum(), W)
