@@ -167,7 +167,8 @@ def train_validation_split(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Split ``(x, t)`` into ``((x_train, t_train), (x_val, t_val))``, holding out ``validation_fraction`` of it.
 
-    With ``stratify=True`` each class (integer label, or argmax of a one-hot row, see :func:`~nnlib.util.class_labels`) contributes
+    With ``stratify=True`` each class (integer label, or argmax of a one-hot row: :func:`~nnlib.util.class_labels`)
+    contributes
     ``round(fraction * class size)`` samples to the validation part, so both parts keep the class proportions.
     Both parts keep the original order of the samples; which samples go where is decided by ``seed``.
     """

@@ -45,7 +45,9 @@ def _parameter(layer: str, name: str, value: object, shape: tuple[int, ...], dty
             raise ValueError
         return np.broadcast_to(arr.astype(dtype), shape).copy()
     except ValueError:
-        raise ValueError(f"{layer} needs {name} of shape {shape} ({what}) or a number, got {_describe(value)}") from None
+        raise ValueError(
+            f"{layer} needs {name} of shape {shape} ({what}) or a number, got {_describe(value)}"
+        ) from None
 
 
 def _describe(value: object) -> str:
@@ -370,8 +372,9 @@ class BatchNormalization(Layer):
         self.beta = _parameter("BatchNormalization", "beta", given["beta"], (d,), dtype, what)
         for name in ("running_mean", "running_var"):
             value = given[name]
-            stat = np.zeros(d, dtype) if value is None else _parameter("BatchNormalization", name, value, (d,), dtype, what)
-            setattr(self, name, stat)
+            if value is not None:
+                value = _parameter("BatchNormalization", name, value, (d,), dtype, what)
+            setattr(self, name, np.zeros(d, dtype) if value is None else value)
         self._given = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
@@ -433,8 +436,11 @@ class Convolution(Layer):
         self.W = _weights("Convolution", W, 4, "(FN, C, FH, FW)")
         fn = self.W.shape[0]
         self.b = _parameter("Convolution", "b", b, (fn,), self.W.dtype, f"FN = {fn} filters")
-        if not (isinstance(stride, (int, np.integer)) and stride >= 1 and isinstance(pad, (int, np.integer)) and pad >= 0):
-            raise ValueError(f"Convolution needs an integer stride >= 1 and pad >= 0, got stride={stride!r}, pad={pad!r}")
+        integers = isinstance(stride, (int, np.integer)) and isinstance(pad, (int, np.integer))
+        if not (integers and stride >= 1 and pad >= 0):
+            raise ValueError(
+                f"Convolution needs an integer stride >= 1 and pad >= 0, got stride={stride!r}, pad={pad!r}"
+            )
         self.stride, self.pad = int(stride), int(pad)
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None

@@ -196,13 +196,64 @@ class ReadyNet(Sequential):
     The ready networks' ReLU and pooling layers work in place (``Relu(inplace=True)``, ``Pooling(inplace=True)``):
     each follows an Affine, Convolution, Pooling or BatchNormalization layer, which does not keep its output, so
     overwriting it is safe, and saves time.
+
+    Inputs are checked against ``input_dim`` before the first layer sees them, so a wrong shape is reported as the
+    network's input shape, not as a mismatch deep inside.
+
+    Args:
+        config: the subclass's constructor arguments (``dtype`` and an integer ``seed`` are added).
+        dtype: float32 or float64, the dtype of every parameter (inputs are cast to it).
+        seed: the seed the weights were drawn with (stored in ``config`` when it is an int).
+        input_dim: the shape of one input: ``(D,)`` for fully connected nets (which also take ``(N, d1, d2, ...)``
+            with ``d1*d2*... = D``, flattened as in the book), ``(C, H, W)`` for convolutional nets (which also take
+            images flattened to ``(N, C*H*W)``).
+        **kwargs: passed to :class:`Sequential` (``layers``, ``loss_layer``, ``weight_decay_lambda``, ...).
     """
 
-    def __init__(self, config: dict[str, Any], dtype, seed: SeedLike, **kwargs) -> None:
+    def __init__(self, config: dict[str, Any], dtype, seed: SeedLike, input_dim: tuple[int, ...], **kwargs) -> None:
         self.config = {**config, "dtype": float_dtype(dtype).name}
         if isinstance(seed, (int, np.integer)):
             self.config["seed"] = int(seed)
+        self.input_dim = tuple(input_dim)
+        if len(self.input_dim) > 1:
+            kwargs["input_shape"] = self.input_dim
         super().__init__(**kwargs)
+
+    def _cast(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        dims, size = self.input_dim, int(np.prod(self.input_dim))
+        if len(dims) == 1:
+            ok = x.shape == dims or (x.ndim >= 2 and int(np.prod(x.shape[1:])) == size)
+            expected = f"inputs of shape (N, {size})"
+        else:
+            ok = x.shape[1:] == dims or (x.ndim == 2 and x.shape[1] == size)
+            expected = f"inputs of shape (N, {', '.join(map(str, dims))}) or flattened (N, {size})"
+        if not ok:
+            raise ValueError(f"{type(self).__name__} expects {expected} (input_dim={dims}), got shape {x.shape}")
+        return super()._cast(x)
+
+
+def _positive(net: str, name: str, value: object) -> int:
+    """``value`` as an int, after checking it is a positive integer (ValueError naming the network otherwise)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{net}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _sizes(net: str, name: str, values: object, count: int | None = None) -> list[int]:
+    """A list of positive integers (layer widths, filter counts, image dimensions), checked."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise ValueError(f"{net}: {name} must be a list of positive integers, got {values!r}")
+    values = list(values)
+    if count is not None and len(values) != count:
+        raise ValueError(f"{net}: {name} must hold {count} positive integers, got {values!r}")
+    return [_positive(net, f"every entry of {name}", v) for v in values]
+
+
+def _ratio(net: str, value: object) -> float:
+    if not isinstance(value, (int, float, np.floating, np.integer)) or not 0 <= value < 1:
+        raise ValueError(f"{net}: dropout_ratio must be a number in [0, 1), got {value!r}")
+    return float(value)
 
 
 def _dense(fan_in: int, fan_out: int, std: float | str, rng: np.random.Generator, dtype) -> Affine:
@@ -219,7 +270,16 @@ class TwoLayerNet(ReadyNet):
     """Affine -> ReLU -> Affine -> softmax with cross-entropy: the first network of "Deep Learning from Scratch".
 
     ``W1``: ``(input_size, hidden_size)``, ``W2``: ``(hidden_size, output_size)``; weights ``~ N(0, std^2)`` with
-    ``std = weight_init_std`` (or 'he'/'xavier'), biases zero.
+    ``std = weight_init_std`` (or 'he'/'xavier'), biases zero. Inputs ``(N, input_size)``.
+
+    Args:
+        input_size: D, the number of input features (784 for flattened 28x28 MNIST images).
+        hidden_size: width of the hidden layer.
+        output_size: number of classes C; scores have shape ``(N, C)``.
+        weight_init_std: standard deviation of the initial weights: a number, or 'relu'/'he' (``sqrt(2/fan_in)``),
+            'sigmoid'/'xavier' (``sqrt(1/fan_in)``).
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        seed: an int or ``numpy.random.Generator`` for the initial weights (None: a fresh random start).
     """
 
     def __init__(
@@ -231,25 +291,41 @@ class TwoLayerNet(ReadyNet):
         dtype=np.float64,
         seed: SeedLike = None,
     ) -> None:
+        name = type(self).__name__
+        input_size, hidden_size, output_size = (
+            _positive(name, k, v)
+            for k, v in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size))
+        )
         rng, dt = as_rng(seed), float_dtype(dtype)
-        config = dict(input_size=input_size, hidden_size=hidden_size, output_size=output_size, weight_init_std=weight_init_std)
+        config = dict(input_size=input_size, hidden_size=hidden_size, output_size=output_size,
+                      weight_init_std=weight_init_std)  # fmt: skip
         layers = [
             _dense(input_size, hidden_size, weight_init_std, rng, dt),
             Relu(inplace=True),
             _dense(hidden_size, output_size, weight_init_std, rng, dt),
         ]
-        super().__init__(config, dt, seed, layers=layers)
+        super().__init__(config, dt, seed, (input_size,), layers=layers)
 
 
 class MultiLayerNet(ReadyNet):
     """A fully connected net of any depth: ``(Affine -> [BatchNorm] -> activation -> [Dropout])`` per hidden layer,
-    then Affine -> softmax with cross-entropy, as the book's MultiLayerNet / MultiLayerNetExtend.
+    then Affine -> softmax with cross-entropy: the book's MultiLayerNet and, with its options, MultiLayerNetExtend
+    (also available under that name). Parameters ``W1, b1, ..., W{L+1}, b{L+1}`` for L hidden layers, and
+    ``gamma1, beta1, ...`` with batch norm. Inputs ``(N, input_size)``.
 
     Args:
-        hidden_size_list: widths of the hidden layers, e.g. ``[100, 100]``.
+        input_size: D, the number of input features (784 for flattened 28x28 MNIST images).
+        hidden_size_list: widths of the hidden layers, e.g. ``[100, 100]`` (empty: a single Affine layer).
+        output_size: number of classes C; scores have shape ``(N, C)``.
         activation: 'relu', 'sigmoid' or 'tanh'.
         weight_init_std: a number, 'relu'/'he' (``sqrt(2/fan_in)``) or 'sigmoid'/'xavier' (``sqrt(1/fan_in)``).
-        weight_decay_lambda: L2 weight decay. use_dropout, dropout_ratio, use_batchnorm: as named.
+        weight_decay_lambda: L2 weight decay: ``0.5 * lambda * sum ||W||^2`` added to the loss.
+        use_dropout: a Dropout layer after every hidden activation.
+        dropout_ratio: the fraction of units each Dropout silences while training, in [0, 1).
+        use_batchnorm: a BatchNormalization layer after every hidden Affine layer.
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        seed: an int or ``numpy.random.Generator`` for the initial weights and the dropout masks.
+        dropout_ration: the book's MultiLayerNetExtend spells ``dropout_ratio`` this way; either name works.
     """
 
     def __init__(
@@ -265,12 +341,26 @@ class MultiLayerNet(ReadyNet):
         use_batchnorm: bool = False,
         dtype=np.float64,
         seed: SeedLike = None,
+        dropout_ration: float | None = None,
     ) -> None:
+        name = type(self).__name__
+        if dropout_ration is not None:
+            if dropout_ratio not in (0.5, dropout_ration):
+                raise ValueError(
+                    f"{name}: dropout_ratio={dropout_ratio} and dropout_ration={dropout_ration} disagree "
+                    "(dropout_ration is the book's spelling of dropout_ratio: give one of them)"
+                )
+            dropout_ratio = dropout_ration
         if activation not in ACTIVATIONS:
-            raise ValueError(f"MultiLayerNet: activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+            raise ValueError(f"{name}: activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+        if not isinstance(weight_decay_lambda, (int, float, np.integer, np.floating)) or not weight_decay_lambda >= 0:
+            raise ValueError(f"{name}: weight_decay_lambda must be a number >= 0, got {weight_decay_lambda!r}")
+        input_size, output_size = _positive(name, "input_size", input_size), _positive(name, "output_size", output_size)
+        hidden_size_list = _sizes(name, "hidden_size_list", hidden_size_list)
+        dropout_ratio = _ratio(name, dropout_ratio)
         rng, dt = as_rng(seed), float_dtype(dtype)
         config = dict(
-            input_size=input_size, hidden_size_list=list(hidden_size_list), output_size=output_size,
+            input_size=input_size, hidden_size_list=hidden_size_list, output_size=output_size,
             activation=activation, weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda,
             use_dropout=use_dropout, dropout_ratio=dropout_ratio, use_batchnorm=use_batchnorm,
         )  # fmt: skip
@@ -284,7 +374,12 @@ class MultiLayerNet(ReadyNet):
             if use_dropout:
                 layers.append(Dropout(dropout_ratio, seed=rng))
         layers.append(_dense(sizes[-1], output_size, weight_init_std, rng, dt))
-        super().__init__(config, dt, seed, layers=layers, weight_decay_lambda=weight_decay_lambda)
+        super().__init__(config, dt, seed, (input_size,), layers=layers, weight_decay_lambda=weight_decay_lambda)
+
+
+#: The book's name for the multi-layer net with batch norm and dropout (``common/multi_layer_net_extend.py``): the
+#: same class as :class:`MultiLayerNet`, which takes the book's keyword ``dropout_ration=`` too.
+MultiLayerNetExtend = MultiLayerNet
 
 
 class SimpleConvNet(ReadyNet):
@@ -297,6 +392,16 @@ class SimpleConvNet(ReadyNet):
 
     ``W1``: ``(filter_num, C, filter_size, filter_size)``; ``W2``: ``(filter_num * pooled_h * pooled_w, hidden_size)``;
     ``W3``: ``(hidden_size, output_size)``. Inputs ``(N, *input_dim)``, or flattened ``(N, prod(input_dim))``.
+
+    Args:
+        input_dim: the shape ``(C, H, W)`` of one image: channels, height, width.
+        conv_param: the convolution's ``filter_num`` (number of filters, default 30), ``filter_size`` (side of the
+            square filters, 5), ``pad`` (zero padding, 0) and ``stride`` (1); keys left out keep their defaults.
+        hidden_size: width of the hidden Affine layer.
+        output_size: number of classes C; scores have shape ``(N, C)``.
+        weight_init_std: standard deviation of the initial weights: a number, or 'relu'/'he', 'sigmoid'/'xavier'.
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        seed: an int or ``numpy.random.Generator`` for the initial weights.
     """
 
     def __init__(
@@ -309,14 +414,32 @@ class SimpleConvNet(ReadyNet):
         dtype=np.float64,
         seed: SeedLike = None,
     ) -> None:
-        conv = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1, **(conv_param or {})}
+        name = type(self).__name__
+        defaults = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}
+        unknown = sorted(set(conv_param or {}) - set(defaults))
+        if unknown:
+            raise ValueError(f"{name}: unknown conv_param {', '.join(unknown)} (known: {', '.join(defaults)})")
+        conv = {**defaults, **(conv_param or {})}
+        for key in ("filter_num", "filter_size", "stride"):
+            conv[key] = _positive(name, f"conv_param['{key}']", conv[key])
+        if isinstance(conv["pad"], bool) or not isinstance(conv["pad"], (int, np.integer)) or conv["pad"] < 0:
+            raise ValueError(f"{name}: conv_param['pad'] must be an integer >= 0, got {conv['pad']!r}")
+        conv["pad"] = int(conv["pad"])
+        C, H, W = _sizes(name, "input_dim", input_dim, 3)
+        hidden_size = _positive(name, "hidden_size", hidden_size)
+        output_size = _positive(name, "output_size", output_size)
         rng, dt = as_rng(seed), float_dtype(dtype)
-        C, H, W = input_dim
         fn, fs = conv["filter_num"], conv["filter_size"]
-        conv_h = conv_output_size(H, fs, conv["stride"], conv["pad"])
-        conv_w = conv_output_size(W, fs, conv["stride"], conv["pad"])
-        pooled = fn * conv_output_size(conv_h, 2, 2) * conv_output_size(conv_w, 2, 2)
-        config = dict(input_dim=list(input_dim), conv_param=conv, hidden_size=hidden_size, output_size=output_size,
+        try:
+            conv_h = conv_output_size(H, fs, conv["stride"], conv["pad"])
+            conv_w = conv_output_size(W, fs, conv["stride"], conv["pad"])
+            pooled = fn * conv_output_size(conv_h, 2, 2) * conv_output_size(conv_w, 2, 2)
+        except ValueError:
+            raise ValueError(
+                f"{name}: images of {H}x{W} are too small for {fs}x{fs} filters (pad {conv['pad']}, stride "
+                f"{conv['stride']}) followed by 2x2 pooling: the convolution's output must be at least 2x2"
+            ) from None
+        config = dict(input_dim=[C, H, W], conv_param=conv, hidden_size=hidden_size, output_size=output_size,
                       weight_init_std=weight_init_std)  # fmt: skip
         layers = [
             _conv(C, fn, fs, weight_init_std, rng, dt, conv["stride"], conv["pad"]),
@@ -326,14 +449,23 @@ class SimpleConvNet(ReadyNet):
             Relu(inplace=True),
             _dense(hidden_size, output_size, weight_init_std, rng, dt),
         ]
-        super().__init__(config, dt, seed, layers=layers, input_shape=tuple(input_dim))
+        super().__init__(config, dt, seed, (C, H, W), layers=layers)
 
 
 class DeepConvNet(ReadyNet):
     """The book's deep convolutional net (about 99.4% on MNIST): three blocks of two 3x3 convolutions with ReLU and a
     2x2 max-pool, then Affine -> ReLU -> Dropout -> Affine -> Dropout -> softmax with cross-entropy.
     As in :class:`SimpleConvNet`, a ReLU followed by a max-pool runs after it instead, on a quarter of the numbers.
-    He initialisation. ``channels`` gives the six convolutions' filter counts; the fourth pads by 2 as in the book.
+    He initialisation. Inputs ``(N, *input_dim)``, or flattened ``(N, prod(input_dim))``.
+
+    Args:
+        input_dim: the shape ``(C, H, W)`` of one image; H and W must survive three 2x2 poolings (at least 4).
+        channels: the six convolutions' filter counts (the fourth pads by 2, the others by 1, as in the book).
+        hidden_size: width of the hidden Affine layer.
+        output_size: number of classes C; scores have shape ``(N, C)``.
+        dropout_ratio: the fraction of units each of the two Dropout layers silences while training, in [0, 1).
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        seed: an int or ``numpy.random.Generator`` for the initial weights and the dropout masks.
     """
 
     def __init__(
@@ -346,18 +478,24 @@ class DeepConvNet(ReadyNet):
         dtype=np.float64,
         seed: SeedLike = None,
     ) -> None:
-        if len(channels) != 6:
-            raise ValueError(f"DeepConvNet needs six filter counts, got {len(channels)}")
+        name = type(self).__name__
+        channels = _sizes(name, "channels", channels, 6)
+        c, h, w = input_dim = _sizes(name, "input_dim", input_dim, 3)
+        hidden_size = _positive(name, "hidden_size", hidden_size)
+        output_size = _positive(name, "output_size", output_size)
+        dropout_ratio = _ratio(name, dropout_ratio)
         rng, dt = as_rng(seed), float_dtype(dtype)
-        config = dict(input_dim=list(input_dim), channels=list(channels), hidden_size=hidden_size,
+        config = dict(input_dim=input_dim, channels=channels, hidden_size=hidden_size,
                       output_size=output_size, dropout_ratio=dropout_ratio)  # fmt: skip
-        c, h, w = input_dim
         layers: list[Layer] = []
         for i, fn in enumerate(channels):
             pad = 2 if i == 3 else 1
             layers.append(_conv(c, fn, 3, "he", rng, dt, 1, pad))
             c, h, w = fn, conv_output_size(h, 3, 1, pad), conv_output_size(w, 3, 1, pad)
             if i % 2 == 1:
+                if h < 2 or w < 2:
+                    size = f"{input_dim[1]}x{input_dim[2]}"
+                    raise ValueError(f"{name}: images of {size} are too small for three 2x2 poolings")
                 layers.append(Pooling(2, 2, stride=2, inplace=True))
                 h, w = conv_output_size(h, 2, 2), conv_output_size(w, 2, 2)
             layers.append(Relu(inplace=True))
@@ -368,7 +506,7 @@ class DeepConvNet(ReadyNet):
             _dense(hidden_size, output_size, "he", rng, dt),
             Dropout(dropout_ratio, seed=rng),
         ]
-        super().__init__(config, dt, seed, layers=layers, input_shape=tuple(input_dim))
+        super().__init__(config, dt, seed, tuple(input_dim), layers=layers)
 
 
 class Network(ReadyNet):
@@ -381,9 +519,15 @@ class Network(ReadyNet):
 
     Data: a pair of arrays ``(x, t)`` with ``x`` of shape ``(N, sizes[0])`` and ``t`` integer labels or one-hot rows,
     or Nielsen's list of ``(x, y)`` pairs of column vectors ``(sizes[0], 1)`` with ``y`` a one-hot column or a label.
+
+    Args:
+        sizes: the number of neurons in each layer, input first, e.g. ``[784, 30, 10]``.
+        dtype: float64 (Nielsen's precision) or float32.
+        seed: an int or ``numpy.random.Generator`` for the initial weights and the shuffling of ``SGD``.
     """
 
     def __init__(self, sizes: list[int], dtype=np.float64, seed: SeedLike = None) -> None:
+        sizes = _sizes("Network", "sizes", sizes)
         if len(sizes) < 2:
             raise ValueError(f"Network needs at least an input and an output size, got sizes={sizes}")
         self.rng, dt = as_rng(seed), float_dtype(dtype)
@@ -394,7 +538,7 @@ class Network(ReadyNet):
             # faster with that memory order than with W's own (tests/test_fast_paths.py checks the step).
             W = np.asfortranarray(self.rng.standard_normal((fan_in, fan_out)).astype(dt))
             layers += [Affine(W, self.rng.standard_normal(fan_out).astype(dt)), Sigmoid()]
-        super().__init__({"sizes": list(sizes)}, dt, seed, layers=layers, loss_layer=MeanSquaredLoss())
+        super().__init__({"sizes": list(sizes)}, dt, seed, (sizes[0],), layers=layers, loss_layer=MeanSquaredLoss())
         self._Ws = [self.params[f"W{i}"] for i in range(1, self.num_layers)]
         self._bs = [self.params[f"b{i}"] for i in range(1, self.num_layers)]
 

@@ -84,7 +84,7 @@ class Optimizer:
                     f"{name}.update: parameter {key!r} has dtype {p.dtype}; only floating-point arrays can be updated"
                 )
             if not p.flags.writeable:
-                raise ValueError(f"{name}.update: parameter {key!r} is a read-only array and cannot be updated in place")
+                raise ValueError(f"{name}.update: parameter {key!r} is a read-only array, which cannot change in place")
             return p
         if isinstance(p, np.floating):
             return np.array(p)

@@ -250,3 +250,132 @@ def test_numerical_gradient_of_a_batch_of_points():
     np.testing.assert_allclose(numerical_gradient(lambda w: np.sum(w) ** 2, W), np.full((2, 2), 20.0), rtol=1e-8)
     with pytest.raises(ValueError, match=r"f must return one number .* got shape \(3,\)"):
         numerical_gradient(lambda w: np.ones(3) * w.sum(), W)
+
+
+# --------------------------------------------------------------------------------- 5. MultiLayerNetExtend
+
+
+def test_multi_layer_net_extend_is_the_multi_layer_net():
+    from nnlib.nets import MultiLayerNet, MultiLayerNetExtend
+
+    assert MultiLayerNetExtend is MultiLayerNet
+    book = MultiLayerNetExtend(input_size=4, hidden_size_list=[3, 3], output_size=2, use_dropout=True,
+                               dropout_ration=0.2, use_batchnorm=True, seed=0)  # fmt: skip
+    ours = MultiLayerNet(input_size=4, hidden_size_list=[3, 3], output_size=2, use_dropout=True,
+                         dropout_ratio=0.2, use_batchnorm=True, seed=0)  # fmt: skip
+    dropouts = [layer for layer in book.layers.values() if type(layer).__name__ == "Dropout"]
+    assert [d.dropout_ratio for d in dropouts] == [0.2, 0.2]
+    assert book.config == ours.config and book.config["dropout_ratio"] == 0.2
+    for name in ours.params:
+        np.testing.assert_array_equal(book.params[name], ours.params[name])
+
+
+def test_overfit_dropout_pattern(capsys):
+    """The book's overfit_dropout: a deep net on 300 training images, dropout 0.2, plain SGD, the Trainer."""
+    from nnlib.nets import MultiLayerNetExtend
+    from nnlib.trainer import Trainer
+
+    (x_train, t_train), (x_test, t_test) = load_mnist(subset=True)
+    x_train, t_train = x_train[:300], t_train[:300]
+    use_dropout, dropout_ratio = True, 0.2
+    network = MultiLayerNetExtend(input_size=784, hidden_size_list=[100, 100, 100, 100, 100, 100],
+                                  output_size=10, use_dropout=use_dropout, dropout_ration=dropout_ratio, seed=0)  # fmt: skip
+    trainer = Trainer(network, x_train, t_train, x_test[:200], t_test[:200],
+                      epochs=5, mini_batch_size=100,
+                      optimizer="sgd", optimizer_param={"lr": 0.01}, verbose=True, seed=0)  # fmt: skip
+    trainer.train()
+    train_acc_list, test_acc_list = trainer.train_acc_list, trainer.test_acc_list
+    assert len(train_acc_list) == len(test_acc_list) == 5
+    assert all(0 <= a <= 1 for a in train_acc_list + test_acc_list)
+    assert len(trainer.train_loss_list) == 5 * 3  # 300 images in batches of 100
+    assert "epoch 5/5" in capsys.readouterr().err  # verbose: progress on stderr
+    # Dropout is active while training (two passes drop different units) and off when testing.
+    x = x_train[:10]
+    assert network.loss(x, t_train[:10], train_flg=True) != network.loss(x, t_train[:10], train_flg=True)
+    np.testing.assert_array_equal(network.predict(x), network.predict(x))
+
+
+# ---------------------------------------------------------------------------------- the chapter-6 and -7 scripts
+
+
+def test_hyperparameter_optimization_pattern():
+    """The book's random search: shuffle, hold out 20% for validation, train with random lr and weight decay."""
+    from nnlib.nets import MultiLayerNet
+    from nnlib.trainer import Trainer
+    from nnlib.util import shuffle_dataset
+
+    (x_train, t_train), _ = load_mnist(subset=True)
+    x_train, t_train = x_train[:500], t_train[:500]
+    validation_rate = 0.20
+    validation_num = int(x_train.shape[0] * validation_rate)
+    x_train, t_train = shuffle_dataset(x_train, t_train, seed=0)
+    x_val, t_val = x_train[:validation_num], t_train[:validation_num]
+    x_train, t_train = x_train[validation_num:], t_train[validation_num:]
+    assert len(x_val) == 100 and len(x_train) == 400
+
+    def train(lr: float, weight_decay: float, trial: int, epochs: int = 2) -> tuple[list[float], list[float]]:
+        network = MultiLayerNet(input_size=784, hidden_size_list=[100, 100, 100, 100, 100, 100],
+                                output_size=10, weight_decay_lambda=weight_decay, seed=trial)  # fmt: skip
+        trainer = Trainer(network, x_train, t_train, x_val, t_val, epochs=epochs, mini_batch_size=100,
+                          optimizer="sgd", optimizer_param={"lr": lr}, verbose=False, seed=trial)  # fmt: skip
+        trainer.train()
+        return trainer.test_acc_list, trainer.train_acc_list
+
+    rng = np.random.default_rng(0)
+    results_val, results_train = {}, {}
+    for trial in range(3):
+        weight_decay = 10 ** rng.uniform(-8, -4)
+        lr = 10 ** rng.uniform(-6, -2)
+        val_acc_list, train_acc_list = train(lr, weight_decay, trial)
+        key = f"lr:{lr}, weight decay:{weight_decay}"
+        results_val[key], results_train[key] = val_acc_list, train_acc_list
+    ranked = sorted(results_val.items(), key=lambda item: item[1][-1], reverse=True)
+    assert len(ranked) == 3 and all(len(accs) == 2 for _, accs in ranked)
+    # Validation accuracies are counts out of the 100 held-out images.
+    assert all(abs(a * 100 - round(a * 100)) < 1e-9 for _, accs in ranked for a in accs)
+    # Seeded, the search is reproducible: the best trial trains to the same curve again.
+    best_key, best_val = ranked[0]
+    lr, weight_decay = (float(part.split(":")[1]) for part in best_key.split(", "))
+    assert train(lr, weight_decay, list(results_val).index(best_key)) == (best_val, results_train[best_key])
+
+
+def test_ch07_gradient_check_pattern():
+    """A SimpleConvNet on one 10x10 image, the label given as a (1, 1) array: backprop against numerical gradients."""
+    from nnlib.nets import SimpleConvNet
+
+    network = SimpleConvNet(input_dim=(1, 10, 10),
+                            conv_param={"filter_num": 10, "filter_size": 3, "pad": 0, "stride": 1},
+                            hidden_size=10, output_size=10, weight_init_std=0.01, seed=0)  # fmt: skip
+    X = np.random.default_rng(0).random(100).reshape((1, 1, 10, 10))
+    T = np.array([1]).reshape((1, 1))
+    grad_num = network.numerical_gradient(X, T)
+    grad = network.gradient(X, T)
+    assert set(grad_num) == set(grad) == {"W1", "b1", "W2", "b2", "W3", "b3"}
+    for key in grad_num:
+        # The book prints this mean absolute difference. (Its random image can put a convolution output within h of
+        # ReLU's kink, where no numerical gradient is right; the seed here keeps clear of that.)
+        assert np.abs(grad_num[key] - grad[key]).mean() < 1e-9, key
+
+
+def test_apply_filter_pattern():
+    """The book's apply_filter: each filter of the first layer applied alone to an image, with a bias of 0."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from nnlib.nets import SimpleConvNet
+
+    network = SimpleConvNet(input_dim=(1, 28, 28),
+                            conv_param={"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1},
+                            hidden_size=100, output_size=10, weight_init_std=0.01, seed=0)  # fmt: skip
+    (x, _), _ = load_mnist(subset=True, flatten=False)
+    img = x[0, 0]  # a float32 image, as matplotlib's imread gives
+    img = img.reshape(1, 1, *img.shape)
+    for i in range(16):
+        w = network.params["W1"][i]
+        b = 0  # network.params['b1'][i]
+        w = w.reshape(1, *w.shape)
+        conv_layer = Convolution(w, b)
+        out = conv_layer.forward(img)
+        out = out.reshape(out.shape[2], out.shape[3])
+        expected = np.einsum("ijkl,kl->ij", sliding_window_view(img[0, 0], (5, 5)), w[0, 0])
+        assert out.shape == (24, 24)
+        np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-7)

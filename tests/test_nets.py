@@ -128,8 +128,50 @@ def test_simple_conv_net_accepts_flat_images_and_checks_sizes(rng):
     assert net.params["W1"].shape == (30, 1, 5, 5) and net.params["W2"].shape == (30 * 12 * 12, 100)
     x = rng.random((2, 784))
     np.testing.assert_array_equal(net.predict(x), net.predict(x.reshape(2, 1, 28, 28)))
-    with pytest.raises(ValueError, match="Convolution expects inputs of shape"):
+    with pytest.raises(ValueError, match=r"SimpleConvNet expects inputs of shape \(N, 1, 28, 28\) or flattened \(N, 784\)"):
         net.predict(rng.random((2, 3, 28, 28)))
+    # Images of another size are reported as such, not as a mismatch in a layer deep inside.
+    with pytest.raises(ValueError, match=r"SimpleConvNet expects .* got shape \(5, 1, 8, 8\)"):
+        net.predict(rng.random((5, 1, 8, 8)))
+    with pytest.raises(ValueError, match=r"SimpleConvNet expects .* got shape \(5, 64\)"):
+        net.accuracy(rng.random((5, 64)), np.zeros(5, dtype=int))
+
+
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (lambda: nets.TwoLayerNet(784, -5, 10), "TwoLayerNet: hidden_size must be a positive integer, got -5"),
+        (lambda: nets.TwoLayerNet(784, 50.5, 10), "TwoLayerNet: hidden_size must be a positive integer, got 50.5"),
+        (lambda: nets.TwoLayerNet(0, 50, 10), "TwoLayerNet: input_size must be a positive integer, got 0"),
+        (lambda: nets.MultiLayerNet(784, [100, 0], 10), r"MultiLayerNet: every entry of hidden_size_list must be a"),
+        (lambda: nets.MultiLayerNet(784, 100, 10), r"MultiLayerNet: hidden_size_list must be a list of positive"),
+        (lambda: nets.MultiLayerNet(784, [10], 10, dropout_ratio=1.5), r"dropout_ratio must be a number in \[0, 1\)"),
+        (lambda: nets.MultiLayerNet(784, [10], 10, weight_decay_lambda=-1), "weight_decay_lambda must be a number >= 0"),
+        (lambda: nets.MultiLayerNet(4, [3], 2, dropout_ratio=0.2, dropout_ration=0.3), "disagree"),
+        (lambda: nets.SimpleConvNet((1, 28)), r"SimpleConvNet: input_dim must hold 3 positive integers, got \[1, 28\]"),
+        (lambda: nets.SimpleConvNet((1, 4, 4)), "SimpleConvNet: images of 4x4 are too small for 5x5 filters"),
+        (lambda: nets.SimpleConvNet(conv_param={"filters": 3}), "SimpleConvNet: unknown conv_param filters"),
+        (lambda: nets.SimpleConvNet(conv_param={"pad": -1}), r"conv_param\['pad'\] must be an integer >= 0"),
+        (lambda: nets.SimpleConvNet(hidden_size=0), "SimpleConvNet: hidden_size must be a positive integer"),
+        (lambda: nets.DeepConvNet(channels=(16, 16)), "DeepConvNet: channels must hold 6 positive integers"),
+        (lambda: nets.DeepConvNet(input_dim=(1, 3, 3)), "DeepConvNet: images of 3x3 are too small"),
+        (lambda: nets.Network([784, -30, 10]), "Network: every entry of sizes must be a positive integer, got -30"),
+    ],
+)
+def test_ready_nets_check_their_arguments(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_vector_nets_check_the_input_size(rng):
+    net = nets.TwoLayerNet(784, 10, 10, seed=0)
+    images = rng.random((3, 1, 28, 28))
+    np.testing.assert_array_equal(net.predict(images), net.predict(images.reshape(3, 784)))  # flattened, as the book
+    assert net.predict(rng.random(784)).shape == (10,)  # one sample
+    with pytest.raises(ValueError, match=r"TwoLayerNet expects inputs of shape \(N, 784\) \(input_dim=\(784,\)\), got shape \(3, 64\)"):
+        net.predict(rng.random((3, 64)))
+    with pytest.raises(ValueError, match=r"MultiLayerNet expects inputs of shape \(N, 4\)"):
+        nets.MultiLayerNet(4, [3], 2).loss(rng.random((2, 5)), np.zeros(2, dtype=int))
 
 
 def test_sequential_composes_layers_and_trains(rng):
