@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train a model and report its test accuracy",
         description="Train one of the course's networks with nnlib's Trainer, show progress on stderr and print the "
-        "final test accuracy. Options left out take per-model defaults (shown in brackets).",
+        "final test accuracy on stdout. Options left out take per-model defaults (shown in brackets).",
     )
     train.add_argument(
         "--model",
@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--save", metavar="PATH", help="save the trained network (.npz) for 'nnlib evaluate' or nnlib.io.load_network"
     )
     train.add_argument("--quiet", action="store_true", help="no progress display")
+    train.set_defaults(command_parser=train)  # so that errors found after parsing show this command's usage
 
     evaluate = sub.add_parser(
         "evaluate",
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("path", help="the saved network (.npz)")
     add_data_options(evaluate)
+    evaluate.set_defaults(command_parser=evaluate)
 
     sub.add_parser(
         "info",
@@ -164,7 +166,10 @@ def _load(data: str, data_dir: str | None, flatten: bool = True):
 
     if data == "digits":
         return datasets.load_digits(flatten=flatten)
-    return datasets.load_mnist(flatten=flatten, data_dir=data_dir, subset=(data == "mnist-subset"))
+    try:
+        return datasets.load_mnist(flatten=flatten, data_dir=data_dir, subset=(data == "mnist-subset"))
+    except datasets.MNISTUnavailable as exc:  # the same advice, in command-line words
+        raise FileNotFoundError(exc.explain("pass it with --data-dir DIR", "--data mnist-subset")) from None
 
 
 def _make_model(model: str, hidden: list[int], image_shape: tuple[int, int], dtype: str, seed: int) -> Any:
@@ -203,8 +208,8 @@ def _describe(net: Any) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .io import save_network
-    from .trainer import Trainer
+    from .io import check_writable, save_network
+    from .trainer import ConsoleProgress, Trainer, _plural
 
     defaults = MODEL_DEFAULTS[args.model]
     hidden = args.hidden or defaults["hidden"]
@@ -218,6 +223,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.patience and not args.validation_split:
         raise _UsageError("--patience needs --validation-split")
     _check_data_dir(args)
+    if args.save:
+        try:  # before training, not after it
+            check_writable(args.save)
+        except OSError as exc:
+            raise _UsageError(f"--save: {exc}") from None
     (x_train, t_train), (x_test, t_test) = _load(args.data, args.data_dir)
     side = int(round(np.sqrt(x_train.shape[1])))
     net = _make_model(args.model, hidden, (side, side), args.dtype, args.seed)
@@ -231,7 +241,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         mini_batch_size=batch_size,
         optimizer=optimizer,
         optimizer_param={"lr": lr},
-        verbose=not args.quiet,
+        verbose=False,
+        callback=None if args.quiet else ConsoleProgress(summary=False),  # the result is printed below, once
         validation_split=args.validation_split,
         patience=args.patience,
         seed=args.seed,
@@ -239,16 +250,19 @@ def cmd_train(args: argparse.Namespace) -> int:
     held_out = f" ({len(trainer.x_val)} more held out for validation)" if trainer.x_val is not None else ""
     print(f"model: {_describe(net)}")
     print(f"data: {args.data}, {len(trainer.x_train)} training{held_out} and {len(x_test)} test images")
-    print(f"training: {epochs} epochs, batch {batch_size}, {optimizer} lr {lr}, seed {args.seed}")
+    print(f"training: {_plural(epochs, 'epoch')}, batch {batch_size}, {optimizer} lr {lr}, seed {args.seed}")
     sys.stdout.flush()
     acc = trainer.train()
-    if trainer.val_acc_list:
-        print(
-            f"validation accuracy: {trainer.val_acc_list[-1]:.4f}"
-            + (f" (best epoch {trainer.best_epoch})" if trainer.best_epoch else "")
-        )
-    print(f"epochs run: {trainer.current_epoch}, time: {trainer.elapsed:.1f} s")
-    print(f"test accuracy: {acc:.4f}")
+    # One summary line: the test accuracy, how long training ran, and the validation accuracy it was chosen by.
+    summary = f"test accuracy: {acc:.4f} after {_plural(trainer.current_epoch, 'epoch')} in {trainer.elapsed:.1f} s"
+    if trainer.stopped_early:
+        summary += f" (stopped early, of {epochs})"
+    if trainer.best_epoch:
+        best = trainer.val_acc_list[trainer.best_epoch - 1]
+        summary += f"; best validation accuracy {best:.4f} at epoch {trainer.best_epoch} (its parameters kept)"
+    elif trainer.val_acc_list:
+        summary += f"; validation accuracy {trainer.val_acc_list[-1]:.4f}"
+    print(summary)
     if args.save:
         save_network(args.save, net)
         print(f"saved: {args.save}")
@@ -305,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args)
     except _UsageError as exc:
-        parser.error(str(exc))
+        getattr(args, "command_parser", parser).error(str(exc))
     except (ValueError, FileNotFoundError, OSError) as exc:
         print(f"nnlib {args.command}: error: {exc}", file=sys.stderr)
         return 1

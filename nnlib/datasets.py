@@ -433,15 +433,33 @@ def _load_mnist_arrays(data_dir: str | os.PathLike | None) -> dict[str, np.ndarr
                 break
             arrays[key] = arr
         if len(arrays) < len(MNIST_FILES):
-            names = ", ".join(n + ".gz" for n, _ in MNIST_FILES.values())
-            raise FileNotFoundError(
-                "MNIST is not available and could not be downloaded.\n"
-                + "".join(f"  - {e}\n" for e in errors)
-                + f"Put the four files ({names}) into a folder and pass load_mnist(data_dir=...) or set NNLIB_DATA "
-                f"to it, or copy them into the cache folder {cache}. "
-                "Without them, load_mnist(subset=True) uses the 5,000 + 1,000 images bundled with nnlib."
-            )
+            raise MNISTUnavailable(errors, cache)
     return arrays
+
+
+class MNISTUnavailable(FileNotFoundError):
+    """Raised by :func:`load_mnist` when full MNIST is in no folder and cannot be downloaded.
+
+    Args:
+        errors: what went wrong with each source tried (one line each).
+        cache: the cache folder the files could be copied into.
+    """
+
+    def __init__(self, errors: list[str], cache: Path) -> None:
+        self.errors, self.cache = list(errors), cache
+        super().__init__(self.explain("pass load_mnist(data_dir=...)", "load_mnist(subset=True)"))
+
+    def explain(self, give_folder: str, use_subset: str) -> str:
+        """The message, telling how to name a folder (``give_folder``) and how to use the bundled subset
+        (``use_subset``) in the words of the caller: a Python call, or a command-line option."""
+        names = ", ".join(n + ".gz" for n, _ in MNIST_FILES.values())
+        return (
+            "MNIST is not available and could not be downloaded.\n"
+            + "".join(f"  - {e}\n" for e in self.errors)
+            + f"Put the four files ({names}) into a folder and {give_folder} or set NNLIB_DATA to it, or copy them "
+            f"into the cache folder {self.cache}. Without them, {use_subset} uses the 5,000 + 1,000 images bundled "
+            "with nnlib."
+        )
 
 
 def load_mnist(

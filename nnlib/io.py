@@ -34,6 +34,7 @@ __all__ = [
     "load_network",
     "write_npz",
     "read_npz",
+    "check_writable",
 ]
 
 FileLike = str | os.PathLike | IO[bytes]
@@ -77,6 +78,19 @@ def temporary_path(path: Path) -> Path:
     return path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.part"
 
 
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise OSError with a clear message unless a file can be written at ``path``: its folder must exist and be
+    writable, and ``path`` must not be a folder. (Checked before a long computation whose result goes there.)"""
+    path = Path(path)
+    folder = path.parent
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot write {path}: it is a folder; give a file name such as {path / 'net.npz'}")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise PermissionError(f"cannot write {path}: the folder {folder} is not writable")
+
+
 def write_npz(file: FileLike, arrays: Mapping[str, Any], compress: bool = True) -> None:
     """Write ``arrays`` (name -> array) to an ``.npz`` archive that ``numpy.load`` reads.
 
@@ -104,6 +118,7 @@ def write_npz(file: FileLike, arrays: Mapping[str, Any], compress: bool = True) 
         write(file)
         return
     path = Path(file)
+    check_writable(path)
     tmp = temporary_path(path)
     try:
         with open(tmp, "xb") as f:
@@ -114,9 +129,12 @@ def write_npz(file: FileLike, arrays: Mapping[str, Any], compress: bool = True) 
             except (OSError, AttributeError):
                 pass  # file systems without fsync (some virtual ones) still get the atomic rename
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         # Also on KeyboardInterrupt: never leave the temporary file behind.
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # say what failed with the name the caller gave, not the temporary one
+            detail = exc.strerror or str(exc).replace(str(tmp), str(path))
+            raise type(exc)(f"cannot write {path}: {detail}") from None
         raise
 
 
@@ -129,6 +147,8 @@ def read_npz(file: FileLike) -> dict[str, np.ndarray]:
     """
     name = _describe(file)
     if isinstance(file, (str, os.PathLike)):
+        if Path(file).is_dir():
+            raise IsADirectoryError(f"{name} is a folder, not an .npz file")
         if not Path(file).is_file():
             raise FileNotFoundError(f"no such file: {name}")
         with open(file, "rb") as f:

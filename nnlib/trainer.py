@@ -41,6 +41,11 @@ def _fmt_time(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def _plural(count: int, noun: str) -> str:
+    """``1 epoch``, ``2 epochs``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _fmt_acc(value: float | None) -> str:
     return "-" if value is None else f"{value:.4f}"
 
@@ -51,13 +56,27 @@ class ConsoleProgress:
     On a terminal it draws one bar over all iterations (epoch, loss, accuracy, elapsed time and ETA): tqdm's when
     tqdm is installed (and ``use_tqdm`` is not False), else a compact built-in one redrawn at most every
     ``min_interval`` seconds. Elsewhere it writes one line per epoch and never uses carriage returns.
-    Either way each finished epoch leaves a line, and the end a summary.
+    Either way each finished epoch leaves a line, and the end a summary line (unless ``summary=False``).
+
+    Args:
+        stream: where to write (default: ``sys.stderr`` at the time of writing).
+        use_tqdm: True to require tqdm's bar, False to never use it, None to use it when it is installed.
+        min_interval: the least time in seconds between two redraws of the built-in bar.
+        summary: write the closing line ``final test accuracy ... after N epochs, ...`` (a program that reports the
+            result itself, like ``nnlib train``, turns it off).
     """
 
-    def __init__(self, stream: IO[str] | None = None, use_tqdm: bool | None = None, min_interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        stream: IO[str] | None = None,
+        use_tqdm: bool | None = None,
+        min_interval: float = 0.1,
+        summary: bool = True,
+    ) -> None:
         self.stream = stream
         self.use_tqdm = use_tqdm
         self.min_interval = min_interval
+        self.summary = summary
         self._bar: Any = None
         self._last_draw = 0.0
         self._tty = False
@@ -140,11 +159,12 @@ class ConsoleProgress:
             elif self._tty and self._width:
                 self._out.write("\r" + " " * self._width + "\r")
                 self._width = 0
-            early = " (stopped early)" if info["stopped_early"] else ""
-            self._out.write(
-                f"final test accuracy {_fmt_acc(info['test_acc'])} after {info['epoch']} epochs, "
-                f"{info['iteration']} iterations, {_fmt_time(info['elapsed'])}{early}\n"
-            )
+            if self.summary:
+                early = " (stopped early)" if info["stopped_early"] else ""
+                self._out.write(
+                    f"final test accuracy {_fmt_acc(info['test_acc'])} after {_plural(info['epoch'], 'epoch')}, "
+                    f"{_plural(info['iteration'], 'iteration')}, {_fmt_time(info['elapsed'])}{early}\n"
+                )
             self._out.flush()
 
 

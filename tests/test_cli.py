@@ -26,7 +26,7 @@ def run_main(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def accuracy_in(out: str) -> float:
-    match = re.search(r"^test accuracy: ([0-9.]+)$", out, re.M)
+    match = re.search(r"^test accuracy: ([0-9.]+)( after .*)?$", out, re.M)
     assert match, out
     return float(match.group(1))
 
@@ -52,7 +52,10 @@ def test_train_save_and_evaluate(capsys, tmp_path):
     assert acc > 0.93
     assert "model: TwoLayerNet" in out and "float32" in out and "20 epochs, batch 32, adam lr 0.001, seed 1" in out
     assert f"saved: {path}" in out
-    assert "epoch 20/20" in err and "final test accuracy" in err  # the progress display went to stderr
+    assert "epoch 20/20" in err  # the progress display went to stderr
+    # One summary, on stdout: no second one from the progress display, no lines repeating it.
+    assert re.search(r"^test accuracy: 0\.\d{4} after 20 epochs in \d+\.\d s$", out, re.M)
+    assert "final test accuracy" not in err and "epochs run" not in out
     net = load_network(path)
     assert net.config["hidden_size"] == 100 and net.params["W1"].dtype == np.float32
     code, out, _ = run_main(capsys, "evaluate", str(path), "--data", "digits")
@@ -100,7 +103,13 @@ def test_mnist_subset_with_validation_and_patience(capsys):
     )
     assert code == 0
     assert "4500 training (500 more held out for validation) and 1000 test images" in out
-    assert re.search(r"^validation accuracy: 0\.\d{4} \(best epoch [123]\)$", out, re.M)
+    assert re.search(
+        r"^test accuracy: 0\.\d{4} after 3 epochs in [\d.]+ s; best validation accuracy 0\.\d{4} at epoch [123] "
+        r"\(its parameters kept\)$",
+        out,
+        re.M,
+    )
+    assert out.count("accuracy") == 2  # that one line, nothing repeating it
     assert accuracy_in(out) > 0.8
 
 
@@ -153,6 +162,59 @@ def test_bad_arguments_exit_with_status_2(capsys, argv, message):
         main(argv)
     assert info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_one_epoch_is_singular(capsys):
+    code, out, err = run_main(capsys, "train", "--model", "two-layer", "--data", "digits", "--epochs", "1")
+    assert code == 0
+    assert "training: 1 epoch, batch 32" in out and re.search(r"^test accuracy: \S+ after 1 epoch in", out, re.M)
+    assert "epochs" not in out and "epoch 1/1:" in err
+
+
+def test_patience_without_validation_shows_the_train_usage(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--model", "mlp", "--data", "digits", "--patience", "2"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert err.startswith("usage: nnlib train ") and "--validation-split" in err
+    assert err.rstrip().endswith("nnlib train: error: --patience needs --validation-split")
+
+
+@pytest.mark.parametrize("where", ["missing/net.npz", "."])
+def test_save_to_an_unusable_path_fails_before_training(capsys, tmp_path, where):
+    path = tmp_path / where
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--model", "two-layer", "--data", "digits", "--save", str(path)])
+    out, err = capsys.readouterr()
+    assert info.value.code == 2 and out == ""  # nothing was trained
+    assert err.startswith("usage: nnlib train ")
+    if where == ".":
+        assert f"--save: cannot write {path}: it is a folder" in err
+    else:
+        assert f"--save: cannot write {path}: the folder {path.parent} does not exist" in err
+    assert ".part" not in err and list(tmp_path.iterdir()) == []
+
+
+def test_evaluate_a_folder(capsys, tmp_path):
+    code, _, err = run_main(capsys, "evaluate", str(tmp_path), "--data", "digits")
+    assert code == 1 and err == f"nnlib evaluate: error: {tmp_path} is a folder, not an .npz file\n"
+
+
+@pytest.mark.native_only  # tries a download
+def test_offline_mnist_error_speaks_command_line(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("NNLIB_DATA", raising=False)
+    monkeypatch.setenv("NNLIB_CACHE", str(tmp_path))
+    monkeypatch.setenv("NNLIB_MNIST_MIRRORS", "http://127.0.0.1:9/")  # nothing listens on port 9
+    code, _, err = run_main(capsys, "train", "--model", "mlp", "--data", "mnist")
+    assert code == 1 and "MNIST is not available" in err
+    assert "pass it with --data-dir DIR or set NNLIB_DATA" in err and "--data mnist-subset uses" in err
+    assert "load_mnist" not in err
+    # Library users get the same advice in Python's words.
+    from nnlib.datasets import MNISTUnavailable, load_mnist
+
+    with pytest.raises(MNISTUnavailable, match=r"pass load_mnist\(data_dir=\.\.\.\)") as info:
+        load_mnist()
+    assert "load_mnist(subset=True) uses" in str(info.value) and isinstance(info.value, FileNotFoundError)
 
 
 def test_usage_errors_that_argparse_cannot_see(capsys, tmp_path):

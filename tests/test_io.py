@@ -72,6 +72,27 @@ def test_write_is_atomic(tmp_path, rng, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.npz"]  # no temporary file left
 
 
+def test_write_errors_name_the_target_never_the_temporary_file(tmp_path, monkeypatch):
+    with pytest.raises(FileNotFoundError, match=f"cannot write {tmp_path}/no/p.npz: the folder {tmp_path}/no does not"):
+        save_params(tmp_path / "no" / "p.npz", {"a": np.zeros(2)})
+    with pytest.raises(IsADirectoryError, match=f"cannot write {tmp_path}: it is a folder"):
+        save_params(tmp_path, {"a": np.zeros(2)})
+
+    def refuse(src, dst):  # e.g. a network drive that refuses the rename
+        raise PermissionError(13, "Permission denied", str(src))
+
+    monkeypatch.setattr(nio.os, "replace", refuse)
+    with pytest.raises(PermissionError) as info:
+        save_params(tmp_path / "p.npz", {"a": np.zeros(2)})
+    assert str(info.value) == f"cannot write {tmp_path / 'p.npz'}: Permission denied"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_a_folder_says_it_is_a_folder(tmp_path):
+    with pytest.raises(IsADirectoryError, match=f"{tmp_path} is a folder, not an .npz file"):
+        read_npz(tmp_path)
+
+
 def test_save_rejects_object_arrays_and_bad_names(tmp_path):
     with pytest.raises(ValueError, match="'W'.*object.*pickle"):
         save_params(tmp_path / "x.npz", {"W": np.array([{"a": 1}, None], dtype=object)})
