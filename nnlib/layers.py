@@ -118,6 +118,9 @@ class Relu(Layer):
     backward: no new arrays, so a convolution's large activations take half the memory traffic. Use it only where
     nothing else needs those arrays afterwards, such as after a layer that does not keep its output: the ready
     networks of :mod:`nnlib.nets` do.
+
+    Args:
+        inplace: overwrite the input in forward and ``dout`` in backward instead of returning new arrays.
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -170,9 +173,15 @@ class Tanh(Layer):
 class Affine(Layer):
     """Fully connected layer ``out = x W + b``.
 
-    ``W``: ``(D, M)``, ``b``: ``(M,)``. Input ``(N, D)``, or ``(N, d1, d2, ...)`` with ``d1*d2*... = D`` (flattened,
-    e.g. images), or one sample ``(D,)``. Output ``(N, M)`` (``(M,)`` for one sample). Backward:
-    ``dW = x^T dout``, ``db = sum_n dout``, ``dx = dout W^T`` reshaped to the input's shape.
+    Input ``(N, D)``, or ``(N, d1, d2, ...)`` with ``d1*d2*... = D`` (flattened, e.g. images), or one sample ``(D,)``.
+    Output ``(N, M)`` (``(M,)`` for one sample). Backward: ``dW = x^T dout``, ``db = sum_n dout``, ``dx = dout W^T``
+    reshaped to the input's shape.
+
+    Args:
+        W: weights, shape ``(D, M)`` for D inputs and M outputs. A floating array is used as it is (the layer trains
+            the caller's array); integers or nested lists become a new float64 array.
+        b: biases, shape ``(M,)``, or a number or sequence broadcast to ``(M,)`` in ``W``'s dtype (the book's
+            ``Affine(W, 0)``).
     """
 
     param_names = ("W", "b")
@@ -299,7 +308,11 @@ class Dropout(Layer):
 
     Training: each element is kept with probability ``1 - dropout_ratio`` (a fresh mask per forward, drawn from
     the layer's ``rng``); testing: every element is scaled by ``1 - dropout_ratio`` so expected activations match.
-    Backward lets the gradient through the same mask.
+    Backward lets the gradient through the same mask. Input and output: any shape.
+
+    Args:
+        dropout_ratio: the probability of silencing each element while training, in ``[0, 1)``.
+        seed: an int or ``numpy.random.Generator`` for the masks (None: fresh randomness).
     """
 
     takes_train_flag = True
@@ -330,6 +343,16 @@ class BatchNormalization(Layer):
     ``gamma``, ``beta``: ``(D,)``. Input ``(N, D)``, or ``(N, C, H, W)`` with ``C*H*W = D`` (each position
     normalised on its own, as in the book). Training uses the batch's mean and variance and updates the running
     statistics ``running = momentum * running + (1 - momentum) * batch``; testing uses the running statistics.
+
+    Args:
+        gamma: scale, shape ``(D,)``, or a number (or sequence) broadcast to it. Floating arrays of shape ``(D,)``
+            are used as they are; given numbers alone, D is taken from the first input (until then ``gamma``,
+            ``beta`` and the running statistics are None, so such a layer cannot go into a network).
+        beta: shift, shape ``(D,)``, or a number (or sequence), like ``gamma``.
+        momentum: weight of the old value in the running statistics' update.
+        running_mean: starting running mean, shape ``(D,)`` (default zeros).
+        running_var: starting running variance, shape ``(D,)`` (default zeros).
+        eps: added to the variance before the square root, so a constant feature does not divide by zero.
     """
 
     param_names = ("gamma", "beta")
@@ -428,6 +451,14 @@ class Convolution(Layer):
     memory order differs, and the next layers (ReLU, pooling) keep it, so their passes run along whole blocks of
     N * FN numbers at a time.
     tests/test_fast_paths.py checks this layer against a convolution written with plain loops.
+
+    Args:
+        W: filters, shape ``(FN, C, FH, FW)``: FN filters of C channels, FH x FW each. A floating array is used as it
+            is (the layer trains the caller's array).
+        b: one bias per filter, shape ``(FN,)``, or a number or sequence broadcast to it in ``W``'s dtype (the book's
+            ``Convolution(W, 0)``).
+        stride: step between two filter positions, >= 1.
+        pad: zero padding added on every side of the image, >= 0.
     """
 
     param_names = ("W", "b")
@@ -509,6 +540,14 @@ class Pooling(Layer):
     large as the input, whose memory the system would otherwise hand out afresh at every step. As with
     ``Relu(inplace=True)``, use it only where nothing else needs that input afterwards, such as after a layer that
     does not keep its output: the ready networks of :mod:`nnlib.nets` do.
+
+    Args:
+        pool_h: window height.
+        pool_w: window width.
+        stride: step between two windows. The default, 1, is the book's: windows overlap. The usual non-overlapping
+            2x2 pooling is ``Pooling(2, 2, stride=2)``.
+        pad: padding on every side (never chosen as a maximum).
+        inplace: let backward write ``dx`` over forward's input (see above).
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0, inplace: bool = False) -> None:

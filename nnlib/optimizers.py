@@ -21,6 +21,9 @@ class Optimizer:
     place * 0.9 rounds back to 4): measured on MNIST, a pixel that is nearly always blank or a dead ReLU unit made
     Adam's step 3x slower after 2,000 steps. So every ``FLUSH_EVERY`` updates, values below ``tiny * 2**26``, far too
     small to move a weight and still 170 steps of decay by 0.9 away from the subnormals, are set to 0.
+
+    Args:
+        lr: the learning rate (step size), > 0.
     """
 
     FLUSH_EVERY = 100
@@ -108,7 +111,11 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent: ``p -= lr * g``."""
+    """Stochastic gradient descent: ``p -= lr * g``.
+
+    Args:
+        lr: the learning rate, > 0.
+    """
 
     def __init__(self, lr: float = 0.01) -> None:
         super().__init__(lr)
@@ -118,7 +125,12 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Momentum SGD: ``v = momentum * v - lr * g; p += v``."""
+    """Momentum SGD: ``v = momentum * v - lr * g; p += v``.
+
+    Args:
+        lr: the learning rate, > 0.
+        momentum: the fraction of the velocity ``v`` kept from one step to the next.
+    """
 
     decaying = ("v",)
 
@@ -136,7 +148,15 @@ class Momentum(Optimizer):
 
 class Nesterov(Momentum):
     """Nesterov's accelerated gradient (the form of Bengio et al. 2012, which needs no look-ahead evaluation):
-    ``v = momentum * v - lr * g; p += momentum * v - lr * g``."""
+    ``v = momentum * v - lr * g; p += momentum * v - lr * g``.
+
+    The book's code computes ``p += momentum^2 * v - (1 + momentum) * lr * g`` with the velocity already updated,
+    where Bengio et al.'s step uses the velocity before the update; so its steps differ from this class's.
+
+    Args:
+        lr: the learning rate, > 0.
+        momentum: the fraction of the velocity ``v`` kept from one step to the next.
+    """
 
     def _step(self, key, p, g):
         v = self.v.setdefault(key, np.zeros_like(p))
@@ -146,7 +166,12 @@ class Nesterov(Momentum):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad: ``h += g^2; p -= lr * g / (sqrt(h) + eps)``: each parameter's step shrinks with its history."""
+    """AdaGrad: ``h += g^2; p -= lr * g / (sqrt(h) + eps)``: each parameter's step shrinks with its history.
+
+    Args:
+        lr: the learning rate, > 0.
+        eps: added to ``sqrt(h)`` so that a parameter whose gradients were all 0 does not divide by zero.
+    """
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
         super().__init__(lr)
@@ -160,7 +185,13 @@ class AdaGrad(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop: ``h = decay * h + (1 - decay) * g^2; p -= lr * g / (sqrt(h) + eps)``: AdaGrad that forgets."""
+    """RMSprop: ``h = decay * h + (1 - decay) * g^2; p -= lr * g / (sqrt(h) + eps)``: AdaGrad that forgets.
+
+    Args:
+        lr: the learning rate, > 0.
+        decay_rate: the fraction of ``h`` kept from one step to the next.
+        eps: added to ``sqrt(h)`` so that a parameter whose gradients were all 0 does not divide by zero.
+    """
 
     decaying = ("h",)
 
@@ -182,7 +213,14 @@ class Adam(Optimizer):
     ``lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)`` at step t.
 
     Stored as the running sums ``m / (1 - beta1)`` and ``v / (1 - beta2)``: with the constant factors moved into the
-    step size, a step takes ten passes over each parameter instead of twelve. ``m`` and ``v`` give the moments."""
+    step size, a step takes ten passes over each parameter instead of twelve. ``m`` and ``v`` give the moments.
+
+    Args:
+        lr: the learning rate, > 0: about the size of the first steps.
+        beta1: decay of the running mean of the gradients.
+        beta2: decay of the running mean of the squared gradients.
+        eps: added to ``sqrt(v)`` so that a parameter whose gradients were all 0 does not divide by zero.
+    """
 
     decaying = ("_m_sum", "_v_sum")
 

@@ -176,25 +176,39 @@ class Trainer:
     network.gradient(x, t))``. After each epoch the accuracy on the training data, the test data (each limited to their
     first ``evaluate_sample_num_per_epoch`` samples when given, as in the book) and the validation data is recorded.
 
-    Args:
-        network: anything with ``params``, ``gradient(x, t)`` and ``accuracy(x, t)`` (every net of :mod:`nnlib.nets`).
-        x_train, t_train, x_test, t_test: data; targets are labels ``(N,)`` or one-hot ``(N, C)``.
-        optimizer: a name ('sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'; any case) built with
-            ``optimizer_param`` (default ``{"lr": 0.01}``), or an optimizer instance.
-        validation_split: fraction of the training data held out (stratified by class) to measure ``val_acc``.
-        patience: stop when the validation accuracy has not improved for this many epochs, and (with
-            ``restore_best``) put back the parameters of the best epoch. Needs ``validation_split``.
-        callback: called with a progress dict (see the module docstring) at start, after every iteration, after every
-            epoch and at the end. It replaces the console display. It may call :meth:`stop` to end training early.
-        verbose: without a callback, report through :class:`ConsoleProgress` on stderr.
-        augment: ``f(x_batch, rng) -> x_batch`` applied to every training mini-batch, e.g.
-            ``nnlib.datasets.random_shift`` (data augmentation; evaluation uses the data as they are).
-
     Recorded: ``train_loss_list`` (per iteration), ``train_acc_list``, ``test_acc_list``, ``val_acc_list`` (per
     epoch), ``final_test_acc``, ``best_epoch``, ``stopped_early``, ``elapsed``. The per-iteration loss is the loss of
     the mini-batch as computed by the gradient's own forward pass (before the update; no extra forward pass) when the
     network keeps it in ``last_loss`` (every net of :mod:`nnlib.nets` does), else ``network.loss`` after the update,
-    as in the book.
+    as in the book. Unlike the book's Trainer, :meth:`train` returns the final test accuracy, and progress goes to
+    stderr as one line per epoch (or a bar on a terminal) instead of a printed loss per iteration.
+
+    Args:
+        network: anything with ``params``, ``gradient(x, t)`` and ``accuracy(x, t)`` (every net of :mod:`nnlib.nets`).
+        x_train: training inputs, shape ``(N, ...)`` as the network takes them (e.g. ``(N, 784)`` or
+            ``(N, 1, 28, 28)``).
+        t_train: training targets: labels ``(N,)``, a column of labels ``(N, 1)`` or one-hot rows ``(N, C)``.
+        x_test: test inputs, shaped like ``x_train``, used only to measure accuracy (the book's scripts pass
+            validation data here).
+        t_test: test targets, like ``t_train``.
+        epochs: passes over the training data (0 only evaluates).
+        mini_batch_size: samples per update; the last mini-batch of an epoch may be smaller.
+        optimizer: a name ('sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'; any case) built with
+            ``optimizer_param``, or an optimizer instance.
+        optimizer_param: keyword arguments for the optimizer given by name (default ``{"lr": 0.01}``).
+        evaluate_sample_num_per_epoch: measure the per-epoch train and test accuracies on only the first this many
+            samples (faster; the final test accuracy always uses the whole test set).
+        verbose: without a callback, report through :class:`ConsoleProgress` on stderr.
+        callback: called with a progress dict (see the module docstring) at start, after every iteration, after every
+            epoch and at the end. It replaces the console display. It may call :meth:`stop` to end training early.
+        validation_split: fraction of the training data held out (stratified by class) to measure ``val_acc``.
+        patience: stop when the validation accuracy has not improved for this many epochs. Needs
+            ``validation_split``.
+        seed: an int or ``numpy.random.Generator`` for the shuffling, the validation split and ``augment``.
+        restore_best: with ``patience``, put back the parameters (and batch-norm statistics) of the epoch with the
+            best validation accuracy when training ends.
+        augment: ``f(x_batch, rng) -> x_batch`` applied to every training mini-batch, e.g.
+            ``nnlib.datasets.random_shift`` (data augmentation; evaluation uses the data as they are).
     """
 
     def __init__(
