@@ -94,7 +94,7 @@ def forward(params, X):
 params = init_params(np.random.default_rng(0))
 _, Y = forward(params, x_train[:3])
 print(np.round(Y, 3))          # 未训练：每个类别都接近 0.1
-print("损失：", cross_entropy_error(Y, T_train[:3]), " （log 10 =", np.log(10), "）")
+print("损失：", cross_entropy_error(Y, T_train[:3]), " (log 10 =", np.log(10), ")")
 
 # %% [markdown]
 # 未经训练的网络对什么都拿不准：每个类别约 $0.1$，所以损失接近 $\log 10 \approx 2.30$。
