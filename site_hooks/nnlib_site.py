@@ -52,6 +52,9 @@ UI: dict[str, dict[str, str]] = {
         "downloads_label": "Downloads for this lesson",
         "run_locally_title": "Run it on your computer",
         "run_locally": "To run it on your computer, install nnlib from the wheel, then open the notebook in Jupyter:",
+        "minutes": "{n} min",
+        "minutes_label": "Time to read and run: about {n} minutes",
+        "lesson": "Lesson {n}",
     },
     "zh": {
         "download_notebook": "下载本课的 notebook（.ipynb）",
@@ -59,6 +62,9 @@ UI: dict[str, dict[str, str]] = {
         "downloads_label": "本课的下载",
         "run_locally_title": "在自己的电脑上运行",
         "run_locally": "想在自己的电脑上运行：先用 wheel 安装 nnlib，再用 Jupyter 打开 notebook：",
+        "minutes": "{n} 分钟",
+        "minutes_label": "阅读并运行约需 {n} 分钟",
+        "lesson": "第 {n} 课",
     },
 }
 
@@ -113,6 +119,29 @@ def _language(config: MkDocsConfig) -> str:
     return lang
 
 
+FONTS = SHARED_ASSETS / "fonts"  # the CJK font of the figures and nnlib_fonts.py, which registers it
+
+
+def _register_fonts_in_kernels(lang: str) -> None:
+    """Make the kernels that run the lessons at build time register the course's CJK font with matplotlib, as the
+    browser's runtime does (web/runner.py): an IPython start-up file in an IPYTHONDIR of this build (under build/),
+    which the kernels nbconvert starts inherit. It leaves no name behind in the lesson's namespace."""
+    ipython_dir = ROOT / "build" / f"ipython-{lang}"
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-nnlib-fonts.py").write_text(
+        "# Written by site_hooks/nnlib_site.py: the course's CJK font for Chinese labels in figures.\n"
+        "def _nnlib_register_font():\n"
+        "    import importlib.util\n"
+        f"    spec = importlib.util.spec_from_file_location('nnlib_fonts', {str(FONTS / 'nnlib_fonts.py')!r})\n"
+        "    module = importlib.util.module_from_spec(spec)\n"
+        "    spec.loader.exec_module(module)\n"
+        f"    module.register({str(FONTS)!r} + '/' + module.FILE)\n"
+        "_nnlib_register_font()\n"
+        "del _nnlib_register_font\n", encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
+
+
 def _add(files: Files, file: File) -> None:
     if files.get_file_from_path(file.src_uri) is not None:
         raise PluginError(f"{file.src_uri} exists both in the shared files and in this language's docs_dir")
@@ -145,12 +174,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     else:
         import jieba
         jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict ... Loading model cost" lines are noise
+    _register_fonts_in_kernels(lang)
     if not (KATEX_DIST / "katex.min.js").exists():
         raise PluginError(f"KaTeX is missing ({KATEX_DIST}): run `npm ci` in {ROOT} (scripts/build_site does it)")
     return config
 
 
+_files: Files | None = None  # this build's files (on_files), for the home page's lesson cards
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _files
+    _files = files
     # Files both languages share.
     for path in sorted(SHARED_ASSETS.rglob("*")):
         if path.is_file():
@@ -289,9 +324,79 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html
 
 
+# ------------------------------------------------------------------------------------------------ home page cards
+
+#: Reading speeds for the time a lesson takes: prose words (English) or Han characters (Chinese) per minute, and
+#: seconds per line of code (read, run, look at the output).
+WORDS_PER_MINUTE = 180
+HAN_PER_MINUTE = 300
+SECONDS_PER_CODE_LINE = 6
+
+
+def lesson_summary(path: Path) -> dict[str, Any]:
+    """The title (the notebook's first heading), number and minutes to read of a lesson source."""
+    notebook = jupytext.read(path)
+    title, prose, code_lines = "", "", 0
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            if not title:
+                match = re.search(r"^#\s+(.+)$", cell.source, re.M)
+                title = match.group(1).strip() if match else ""
+            prose += "\n" + re.sub(r"\$\$?[^$]*\$\$?|`[^`]*`|\(\.\./[^)]*\)", " ", cell.source)
+        elif cell.cell_type == "code":
+            code_lines += sum(1 for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#"))
+    han = sum(len(run) for run in _HAN_RE.findall(prose))
+    words = len(re.findall(r"[A-Za-z0-9][\w'-]*", _HAN_RE.sub(" ", prose)))
+    minutes = words / WORDS_PER_MINUTE + han / HAN_PER_MINUTE + code_lines * SECONDS_PER_CODE_LINE / 60
+    number, _, name = title.partition(". ")
+    if not title or not number.isdigit():
+        raise PluginError(f"{path}: the first heading must read '# <number>. <title>', found {title!r}")
+    return {"number": int(number), "title": name, "minutes": max(5, 5 * round(minutes / 5))}
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG file (its IHDR chunk), for the <img> tag's layout before the image arrives."""
+    if not path.is_file():
+        raise PluginError(f"{path} is missing (scripts/make_home_screenshot.py makes the home page's pictures)")
+    header = path.read_bytes()[:24]
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        raise PluginError(f"{path} is not a PNG file")
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def home_parts(page: Page, files: Files, lang: str) -> list[dict[str, Any]]:
+    """The lesson cards of the home page, grouped by part, from the page's front matter (``parts``: title and
+    lessons, each a slug and a summary) and the lessons themselves (title, number, time to read)."""
+    parts = []
+    listed = set()
+    for part in page.meta.get("parts", []):
+        lessons = []
+        for item in part["lessons"]:
+            file = files.get_file_from_path(f"lessons/{item['slug']}.py")
+            if file is None:
+                raise PluginError(f"{page.file.src_uri}: no lesson {item['slug']!r} (front matter 'parts')")
+            info = lesson_summary(Path(file.abs_src_path))
+            lessons.append({**info, "slug": item["slug"], "summary": item["summary"], "url": file.url,
+                            "label": UI[lang]["lesson"].format(n=info["number"]),
+                            "minutes_text": UI[lang]["minutes"].format(n=info["minutes"]),
+                            "minutes_label": UI[lang]["minutes_label"].format(n=info["minutes"])})
+            listed.add(file.src_uri)
+        parts.append({"title": part["title"], "lessons": lessons})
+    missing = sorted(f.src_uri for f in files if LESSON_RE.match(f.src_uri) and f.src_uri not in listed)
+    if parts and missing:
+        raise PluginError(f"{page.file.src_uri}: lessons missing from the home page's front matter 'parts': {missing}")
+    return parts
+
+
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     lang = _language(config)
     data: dict[str, Any] = {"ui": UI[lang], "wheel": f"downloads/{wheel_path().name}", "wheel_name": wheel_path().name}
+    if page.is_homepage:
+        assert _files is not None
+        data["parts"] = home_parts(page, _files, lang)
+        image = page.meta.get("hero", {}).get("image")
+        if image:
+            data["hero_size"] = png_size(SHARED_ASSETS.parent / image)
     if LESSON_RE.match(page.file.src_uri):
         data["notebook"] = page.file.src_uri[:-3] + ".ipynb"
         data["notebook_name"] = os.path.basename(data["notebook"])
