@@ -4,6 +4,7 @@
     site/index.html   sends the reader to /en/ or /zh/ by the browser's language (links for both without JS)
     site/404.html     not-found page of static hosts (GitHub Pages), pointing to the home page of each language
     site/en/, site/zh/  the two MkDocs builds (mkdocs.yml and mkdocs.zh.yml, which INHERITs it)
+    data-nnlib-anchors  on each page's language switch: where its headings are in the other language (link_anchors)
     site/pyodide/     with NNLIB_PYODIDE_MIRROR set: the self-hosted Pyodide runtime, one copy for both languages
 
 Steps: ``npm ci`` when node_modules is missing or older than package-lock.json (KaTeX and the runtime's JS come
@@ -20,7 +21,10 @@ Usage: ``python scripts/build_site.py [--lang en|zh ...] [--serial] [--out DIR]`
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -153,6 +157,51 @@ def build_languages(langs: list[str], out: Path = SITE, serial: bool = False, en
         raise SystemExit(f"error: the {', '.join(failed)} build failed (see the lines prefixed with the language)")
 
 
+_ARTICLE_RE = re.compile(r"<article\b.*?</article>", re.S)
+_HEADING_ID_RE = re.compile(r"<h([1-6])\b[^>]*\bid=\"([^\"]+)\"")
+
+
+def heading_ids(page_html: str) -> list[tuple[int, str]]:
+    """(level, id) of the headings of a built page's article, in order (lesson sections, API objects)."""
+    article = _ARTICLE_RE.search(page_html)
+    return [(int(level), anchor) for level, anchor in _HEADING_ID_RE.findall(article.group(0) if article else "")]
+
+
+def anchor_map(here: list[tuple[int, str]], there: list[tuple[int, str]]) -> dict[str, str]:
+    """Which heading of the other language's page each heading here corresponds to: the same id when the other page
+    has it (API reference, English slugs), else the heading at the same position when both pages have the same
+    outline (same number and levels of headings: a lesson and its translation, whose Chinese ids differ)."""
+    ids_there = {anchor for _, anchor in there}
+    same_outline = [level for level, _ in here] == [level for level, _ in there]
+    pairs = {}
+    for i, (_, anchor) in enumerate(here):
+        if anchor in ids_there:
+            pairs[anchor] = anchor
+        elif same_outline:
+            pairs[anchor] = there[i][1]
+    return pairs
+
+
+def link_anchors(out: Path, langs: list[str]) -> None:
+    """Give each language switch link the map of this page's anchors to the other page's (data-nnlib-anchors), which
+    docs/assets/javascripts/language-switch.js uses to keep the reader's place (#anchor) when switching."""
+    for lang in langs:
+        for page in sorted((out / lang).rglob("*.html")):
+            rel = page.relative_to(out / lang)
+            page_html = page.read_text(encoding="utf-8")
+            here = heading_ids(page_html)
+            for other in langs:
+                target = out / other / rel
+                if other == lang or not here or not target.is_file():
+                    continue
+                pairs = anchor_map(here, heading_ids(target.read_text(encoding="utf-8")))
+                attribute = f'data-nnlib-lang-switch="{other}"'
+                if pairs and attribute in page_html:
+                    value = html.escape(json.dumps(pairs, ensure_ascii=False, separators=(",", ":")), quote=True)
+                    page_html = page_html.replace(attribute, f'{attribute} data-nnlib-anchors="{value}"', 1)
+            page.write_text(page_html, encoding="utf-8")
+
+
 def write_root(out: Path = SITE) -> None:
     (out / "index.html").write_text(INDEX_HTML, encoding="utf-8")
     (out / "404.html").write_text(NOT_FOUND_HTML, encoding="utf-8")
@@ -180,7 +229,9 @@ def build_site(out: Path = SITE, langs: list[str] | None = None, serial: bool = 
         except runtime.RuntimeBuildError as exc:
             raise SystemExit(f"error: {exc}") from exc
         env[runtime.SHARED_ENV] = "../pyodide/"
-    build_languages(langs or list(CONFIGS), out, serial=serial, env=env)
+    langs = langs or list(CONFIGS)
+    build_languages(langs, out, serial=serial, env=env)
+    link_anchors(out, [lang for lang in CONFIGS if (out / lang / "index.html").is_file()])
     write_root(out)
 
 

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LONG_CACHE_SUFFIXES = {".wasm", ".woff2", ".woff", ".ttf", ".zip", ".tar"}
+LONG_CACHE_SUFFIXES = {".wasm", ".woff2", ".woff", ".ttf", ".otf", ".zip", ".tar"}
 
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
@@ -38,6 +38,7 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         ".ipynb": "application/x-ipynb+json",
         ".svg": "image/svg+xml",
         ".woff2": "font/woff2",
+        ".otf": "font/otf",
     }
 
     def end_headers(self) -> None:

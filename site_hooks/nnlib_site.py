@@ -9,11 +9,17 @@ What they add to a plain MkDocs Material + mkdocs-jupyter build:
   are newer) as ``downloads/<wheel>``, and each lesson's notebook as ``lessons/<name>.ipynb`` next to its page;
 * per-page template data (``nnlib`` in the page context): the translated UI strings and the download links;
 * removal of the MathJax and Mermaid loaders that nbconvert's template puts in every notebook page (they point to a
-  CDN; the site renders math with KaTeX), and a build error if any page still loads a script from another host.
+  CDN; the site renders math with KaTeX), and a build error if any page still loads a script from another host;
+* the notebook stylesheet that mkdocs-jupyter inlines in every lesson (about 590 KB) served once, as a cached file;
+* a search index of the lessons without notebook chrome ("In [2]:", "Copied!") and with each code cell once;
+* the repository link in the header (NNLIB_REPO_URL) and no per-language 404 page (see on_post_build).
 """
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
+import json
 import logging
 import os
 import re
@@ -28,6 +34,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.nnlib_site")
 
@@ -45,6 +52,9 @@ UI: dict[str, dict[str, str]] = {
         "downloads_label": "Downloads for this lesson",
         "run_locally_title": "Run it on your computer",
         "run_locally": "To run it on your computer, install nnlib from the wheel, then open the notebook in Jupyter:",
+        "minutes": "{n} min",
+        "minutes_label": "Time to read and run: about {n} minutes",
+        "lesson": "Lesson {n}",
     },
     "zh": {
         "download_notebook": "下载本课的 notebook（.ipynb）",
@@ -52,6 +62,9 @@ UI: dict[str, dict[str, str]] = {
         "downloads_label": "本课的下载",
         "run_locally_title": "在自己的电脑上运行",
         "run_locally": "想在自己的电脑上运行：先用 wheel 安装 nnlib，再用 Jupyter 打开 notebook：",
+        "minutes": "{n} 分钟",
+        "minutes_label": "阅读并运行约需 {n} 分钟",
+        "lesson": "第 {n} 课",
     },
 }
 
@@ -106,6 +119,29 @@ def _language(config: MkDocsConfig) -> str:
     return lang
 
 
+FONTS = SHARED_ASSETS / "fonts"  # the CJK font of the figures and nnlib_fonts.py, which registers it
+
+
+def _register_fonts_in_kernels(lang: str) -> None:
+    """Make the kernels that run the lessons at build time register the course's CJK font with matplotlib, as the
+    browser's runtime does (web/runner.py): an IPython start-up file in an IPYTHONDIR of this build (under build/),
+    which the kernels nbconvert starts inherit. It leaves no name behind in the lesson's namespace."""
+    ipython_dir = ROOT / "build" / f"ipython-{lang}"
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-nnlib-fonts.py").write_text(
+        "# Written by site_hooks/nnlib_site.py: the course's CJK font for Chinese labels in figures.\n"
+        "def _nnlib_register_font():\n"
+        "    import importlib.util\n"
+        f"    spec = importlib.util.spec_from_file_location('nnlib_fonts', {str(FONTS / 'nnlib_fonts.py')!r})\n"
+        "    module = importlib.util.module_from_spec(spec)\n"
+        "    spec.loader.exec_module(module)\n"
+        f"    module.register({str(FONTS)!r} + '/' + module.FILE)\n"
+        "_nnlib_register_font()\n"
+        "del _nnlib_register_font\n", encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
+
+
 def _add(files: Files, file: File) -> None:
     if files.get_file_from_path(file.src_uri) is not None:
         raise PluginError(f"{file.src_uri} exists both in the shared files and in this language's docs_dir")
@@ -122,12 +158,34 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             raise PluginError(f"NNLIB_SITE_URL={base!r}: expected an absolute http(s) URL such as https://example.org/nnlib/")
         directory = next(alt["dir"] for alt in config.extra["languages"] if alt["lang"] == lang)
         config.site_url = base.rstrip("/") + f"/{directory}/"
+    # NNLIB_REPO_URL: the repository's public address (e.g. https://github.com/<owner>/nnlib), shown in the header.
+    repo = os.environ.get("NNLIB_REPO_URL", "").strip()
+    if repo:
+        if not re.match(r"^https?://[^/]+/.", repo):
+            raise PluginError(f"NNLIB_REPO_URL={repo!r}: expected the repository's http(s) address")
+        config.repo_url = repo.rstrip("/")
+        config.repo_name = "/".join(config.repo_url.split("/")[-2:])
+        config.edit_uri = ""  # no "edit this page" links: docs/<lang>/ is not where MkDocs would guess
+    if lang != "zh":
+        # Material's search segments any Chinese characters with jieba when it is installed, which costs seconds
+        # and prints "Building prefix dict..." in the English build for a handful of characters nobody searches.
+        import material.plugins.search.plugin as search_plugin
+        search_plugin.jieba = None
+    else:
+        import jieba
+        jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict ... Loading model cost" lines are noise
+    _register_fonts_in_kernels(lang)
     if not (KATEX_DIST / "katex.min.js").exists():
         raise PluginError(f"KaTeX is missing ({KATEX_DIST}): run `npm ci` in {ROOT} (scripts/build_site does it)")
     return config
 
 
+_files: Files | None = None  # this build's files (on_files), for the home page's lesson cards
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _files
+    _files = files
     # Files both languages share.
     for path in sorted(SHARED_ASSETS.rglob("*")):
         if path.is_file():
@@ -193,10 +251,21 @@ def _align_notebook_headings(html: str, page: Page, toc_depth: int) -> str:
 
 
 # Chinese sources wrap long paragraphs like English ones, but a line break between two Chinese characters must not
-# become a space. Code, outputs and scripts are left exactly as they are.
-_PROTECTED_RE = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2>)", re.S)
+# become a space, nor one next to full-width punctuation (a "（" or "，" carries its own space). Closing tags before
+# the break and opening tags after it (a link, <strong>) do not matter. Code, outputs, scripts and the notebook's
+# copy of each cell's source (div.clipboard-copy-txt) are left exactly as they are.
+_PROTECTED_RE = re.compile(r'(<(pre|code|script|style|textarea)\b.*?</\2>|<div class="clipboard-copy-txt"[^>]*>.*?</div>)',
+                           re.S)
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_CJK_BREAK_RE = re.compile(f"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+_FULLWIDTH_PUNCT = "\u3001\u3002\u3008-\u3011\u201c\u201d\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f"
+_CLOSING_TAGS = r"((?:</[a-zA-Z]+>)*)"
+_OPENING_TAGS = r"(?:<[a-zA-Z][^>]*>)*"
+_BREAK = r"[ \t]*\n[ \t]*"
+_CJK_BREAK_RES = (
+    re.compile(f"(?<=[{_CJK}]){_CLOSING_TAGS}{_BREAK}(?={_OPENING_TAGS}[{_CJK}])"),
+    re.compile(f"(?<=[{_FULLWIDTH_PUNCT}]){_CLOSING_TAGS}{_BREAK}"),
+    re.compile(f"(){_BREAK}(?={_OPENING_TAGS}[{_FULLWIDTH_PUNCT}])"),
+)
 
 
 def join_cjk_lines(html: str) -> str:
@@ -206,10 +275,37 @@ def join_cjk_lines(html: str) -> str:
     for i, part in enumerate(parts):
         kind = i % 3
         if kind == 0:
-            out.append(_CJK_BREAK_RE.sub("", part))
+            for pattern in _CJK_BREAK_RES:
+                part = pattern.sub(r"\1", part)
+            out.append(part)
         elif kind == 1:
             out.append(part)
     return "".join(out)
+
+
+# ----------------------------------------------------------------------------------------- notebook stylesheet
+
+_NOTEBOOK_START = '<div class="jupyter-wrapper">'
+_STYLE_RE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+_MERMAID_STYLE = ".jp-Mermaid"  # the Mermaid loader is removed above, so are its styles
+#: The notebook stylesheet of this build: {site path: css}; written by on_post_build.
+_notebook_css: dict[str, str] = {}
+
+
+def share_notebook_styles(html: str, page: Page) -> str:
+    """Replace the ``<style>`` blocks nbconvert puts before every notebook (Pygments, JupyterLab's theme, about
+    590 KB) by one link to the same rules in a shared file, named by their hash so that browsers may cache it."""
+    start = html.find(_NOTEBOOK_START)
+    if start < 0:
+        raise PluginError(f"{page.file.src_uri}: no notebook in the page (mkdocs-jupyter's markup changed?)")
+    head = html[:start]
+    css = "\n".join(block for block in _STYLE_RE.findall(head) if _MERMAID_STYLE not in block)
+    if not css:
+        return html
+    path = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    _notebook_css[path] = css
+    link = f'<link rel="stylesheet" href="{get_relative_url(path, page.url)}">\n'
+    return _STYLE_RE.sub("", head) + link + html[start:]
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -220,6 +316,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         # Tracebacks name nnlib's files by the build machine's path; show them relative to the repository.
         html = html.replace(str(ROOT) + "/", "")
         html = _align_notebook_headings(html, page, config.plugins["mkdocs-jupyter"].config["toc_depth"])
+        html = share_notebook_styles(html, page)
     match = _REMOTE_RESOURCE_RE.search(html)
     if match:
         context = html[max(0, match.start() - 80): match.end() + 120]
@@ -227,11 +324,197 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html
 
 
+# ------------------------------------------------------------------------------------------------ home page cards
+
+#: Reading speeds for the time a lesson takes: prose words (English) or Han characters (Chinese) per minute, and
+#: seconds per line of code (read, run, look at the output).
+WORDS_PER_MINUTE = 180
+HAN_PER_MINUTE = 300
+SECONDS_PER_CODE_LINE = 6
+
+
+def lesson_summary(path: Path) -> dict[str, Any]:
+    """The title (the notebook's first heading), number and minutes to read of a lesson source."""
+    notebook = jupytext.read(path)
+    title, prose, code_lines = "", "", 0
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            if not title:
+                match = re.search(r"^#\s+(.+)$", cell.source, re.M)
+                title = match.group(1).strip() if match else ""
+            prose += "\n" + re.sub(r"\$\$?[^$]*\$\$?|`[^`]*`|\(\.\./[^)]*\)", " ", cell.source)
+        elif cell.cell_type == "code":
+            code_lines += sum(1 for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#"))
+    han = sum(len(run) for run in _HAN_RE.findall(prose))
+    words = len(re.findall(r"[A-Za-z0-9][\w'-]*", _HAN_RE.sub(" ", prose)))
+    minutes = words / WORDS_PER_MINUTE + han / HAN_PER_MINUTE + code_lines * SECONDS_PER_CODE_LINE / 60
+    number, _, name = title.partition(". ")
+    if not title or not number.isdigit():
+        raise PluginError(f"{path}: the first heading must read '# <number>. <title>', found {title!r}")
+    return {"number": int(number), "title": name, "minutes": max(5, 5 * round(minutes / 5))}
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG file (its IHDR chunk), for the <img> tag's layout before the image arrives."""
+    if not path.is_file():
+        raise PluginError(f"{path} is missing (scripts/make_home_screenshot.py makes the home page's pictures)")
+    header = path.read_bytes()[:24]
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        raise PluginError(f"{path} is not a PNG file")
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def home_parts(page: Page, files: Files, lang: str) -> list[dict[str, Any]]:
+    """The lesson cards of the home page, grouped by part, from the page's front matter (``parts``: title and
+    lessons, each a slug and a summary) and the lessons themselves (title, number, time to read)."""
+    parts = []
+    listed = set()
+    for part in page.meta.get("parts", []):
+        lessons = []
+        for item in part["lessons"]:
+            file = files.get_file_from_path(f"lessons/{item['slug']}.py")
+            if file is None:
+                raise PluginError(f"{page.file.src_uri}: no lesson {item['slug']!r} (front matter 'parts')")
+            info = lesson_summary(Path(file.abs_src_path))
+            lessons.append({**info, "slug": item["slug"], "summary": item["summary"], "url": file.url,
+                            "label": UI[lang]["lesson"].format(n=info["number"]),
+                            "minutes_text": UI[lang]["minutes"].format(n=info["minutes"]),
+                            "minutes_label": UI[lang]["minutes_label"].format(n=info["minutes"])})
+            listed.add(file.src_uri)
+        parts.append({"title": part["title"], "lessons": lessons})
+    missing = sorted(f.src_uri for f in files if LESSON_RE.match(f.src_uri) and f.src_uri not in listed)
+    if parts and missing:
+        raise PluginError(f"{page.file.src_uri}: lessons missing from the home page's front matter 'parts': {missing}")
+    return parts
+
+
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     lang = _language(config)
     data: dict[str, Any] = {"ui": UI[lang], "wheel": f"downloads/{wheel_path().name}", "wheel_name": wheel_path().name}
+    if page.is_homepage:
+        assert _files is not None
+        data["parts"] = home_parts(page, _files, lang)
+        image = page.meta.get("hero", {}).get("image")
+        if image:
+            data["hero_size"] = png_size(SHARED_ASSETS.parent / image)
     if LESSON_RE.match(page.file.src_uri):
         data["notebook"] = page.file.src_uri[:-3] + ".ipynb"
         data["notebook_name"] = os.path.basename(data["notebook"])
     context["nnlib"] = data
     return context
+
+
+# ---------------------------------------------------------------------------------------------------- search index
+
+#: Tags Material's search keeps in an entry's text (plugins/search/plugin.py, Parser.keep); others keep their text only.
+_SEARCH_KEEP = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _search_html(element) -> str:
+    """An element's content as Material's search index stores it: text, with only the tags it keeps, no attributes."""
+    from bs4 import NavigableString, Tag
+
+    out: list[str] = []
+    for child in element.children:
+        if isinstance(child, Tag):
+            if child.name in ("script", "style", "svg", "nav") or "anchor-link" in child.get("class", []):
+                continue
+            inner = _search_html(child)
+            out.append(f"<{child.name}>{inner}</{child.name}>" if child.name in _SEARCH_KEEP else inner)
+        elif isinstance(child, NavigableString) and type(child) is NavigableString:
+            out.append(html_lib.escape(str(child), quote=False))
+    return "".join(out)
+
+
+def lesson_search_entries(html: str, url: str) -> list[dict[str, str]]:
+    """The search entries of a built lesson page: the page (its title and introduction), then one per heading of the
+    table of contents, each with its prose and code cells in order. Code appears once, as it reads in the editor;
+    prompts ("In [2]:"), copy buttons and outputs are left out."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    notebook = soup.select_one(".jupyter-wrapper .jp-Notebook")
+    if notebook is None:
+        raise PluginError(f"{url}: no notebook to index")
+    entries: list[dict[str, str]] = []
+    current: dict[str, Any] | None = None
+
+    def start(title: str, location: str) -> None:
+        nonlocal current
+        current = {"location": location, "title": title, "parts": []}
+        entries.append(current)
+
+    for cell in notebook.find_all(class_="jp-Cell", recursive=False):
+        if "jp-CodeCell" in cell.get("class", []):
+            source = cell.select_one(".clipboard-copy-txt")
+            if source is not None and current is not None and source.get_text().strip():
+                current["parts"].append(f"<pre><code>{html_lib.escape(source.get_text(), quote=False)}</code></pre>")
+            continue
+        markdown = cell.select_one(".jp-RenderedMarkdown")
+        if markdown is None:
+            continue
+        for element in markdown.children:
+            if not getattr(element, "name", None):
+                if str(element).strip() and current is not None:
+                    current["parts"].append(html_lib.escape(str(element).strip(), quote=False))
+                continue
+            if element.name in ("h1", "h2", "h3") and element.get("id"):
+                title = "".join(_search_html(element)).strip()
+                # The H1 is the page's own entry (no anchor), as Material indexes a Markdown page.
+                start(title, url if element.name == "h1" and not entries else f"{url}#{element['id']}")
+                continue
+            if current is None or element.name == "nav":
+                continue
+            text = _search_html(element).strip()
+            if text:
+                current["parts"].append(f"<{element.name}>{text}</{element.name}>" if element.name in _SEARCH_KEEP
+                                        else text)
+    return [{"location": e["location"], "title": e["title"], "text": " ".join(e["parts"])} for e in entries]
+
+
+def _segment_chinese(text: str) -> str:
+    """Material's segmentation (plugins/search/plugin.py): jieba's words of each run of Han characters, joined and
+    surrounded by U+200B, which the zh build's search separator splits on."""
+    import jieba
+
+    return _HAN_RE.sub(lambda m: "\u200b" + "\u200b".join(jieba.cut(m.group(0))) + "\u200b", text).strip("\u200b")
+
+
+def rewrite_search_index(site_dir: Path, lessons: list[str], segment: bool) -> None:
+    """Replace the lessons' entries of Material's search index by :func:`lesson_search_entries`."""
+    index_path = site_dir / "search" / "search_index.json"
+    if not index_path.exists():
+        return
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    docs: list[dict[str, Any]] = []
+    done: set[str] = set()
+    for doc in index["docs"]:
+        page_url = doc["location"].split("#", 1)[0]
+        if page_url not in lessons:
+            docs.append(doc)
+            continue
+        if page_url in done:
+            continue
+        done.add(page_url)
+        page_html = (site_dir / page_url / "index.html").read_text(encoding="utf-8")
+        for entry in lesson_search_entries(page_html, page_url):
+            if segment:
+                entry = {**entry, "title": _segment_chinese(entry["title"]), "text": _segment_chinese(entry["text"])}
+            docs.append(entry)
+    index["docs"] = docs
+    index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site_dir = Path(config.site_dir)
+    for path, css in _notebook_css.items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_text(css, encoding="utf-8")
+    _notebook_css.clear()
+    lessons = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in (site_dir / "lessons").glob("*/index.html"))
+    rewrite_search_index(site_dir, lessons, segment=config.theme["language"] == "zh")
+    # Material renders a 404 page per language with links from the host's root (/assets/..., /lessons/...), which
+    # do not exist in this layout (site/<lang>/...). Static hosts serve the site root's 404.html, which
+    # scripts/build_site.py writes for both languages; a per-language copy would only ever show broken links.
+    (site_dir / "404.html").unlink(missing_ok=True)

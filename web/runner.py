@@ -51,7 +51,9 @@ _BACKEND_SOURCE = """\
 from matplotlib.backend_bases import _Backend
 from matplotlib.backends.backend_agg import _BackendAgg
 
-from _nnlib_runner import _emit_figures
+from _nnlib_runner import _emit_figures, _register_course_font
+
+_register_course_font()
 
 
 @_Backend.export
@@ -60,6 +62,34 @@ class _BackendNnlib(_BackendAgg):
     def show(cls, *args, **kwargs):
         _emit_figures()
 """
+
+
+def _register_course_font() -> None:
+    """Chinese labels in figures, as in the site build: fetch the site's CJK font and the helper that registers it
+    (docs/assets/fonts/, beside this runtime's assets/nnlib-runtime/) and call it. Failing only costs the glyphs."""
+    from js import URL, XMLHttpRequest, console, location  # type: ignore[import-not-found]
+
+    def get(name: str) -> bytes:
+        request = XMLHttpRequest.new()
+        request.open("GET", URL.new(f"../fonts/{name}", location.href).href, False)
+        request.responseType = "arraybuffer"  # allowed for synchronous requests in a worker
+        request.send()
+        if request.status != 200:
+            raise OSError(f"{name}: HTTP {request.status}")
+        return request.response.to_bytes()
+
+    try:
+        folder = sysconfig.get_paths()["purelib"]
+        with open(os.path.join(folder, "nnlib_fonts.py"), "wb") as file:
+            file.write(get("nnlib_fonts.py"))
+        import nnlib_fonts  # type: ignore[import-not-found]
+
+        font = os.path.join(folder, nnlib_fonts.FILE)
+        with open(font, "wb") as file:
+            file.write(get(nnlib_fonts.FILE))
+        nnlib_fonts.register(font)
+    except Exception as exc:  # noqa: BLE001 - figures still work, without Chinese glyphs
+        console.warn(f"nnlib runtime: the CJK font for figures could not be loaded: {exc}")
 
 
 def _install_matplotlib_backend() -> None:

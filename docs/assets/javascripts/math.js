@@ -19,6 +19,34 @@
       ignoredClasses: ["jp-OutputArea", "highlight", "cm-editor"],
       throwOnError: false,
     });
+    keepPunctuationWithMath(root);
+  }
+
+  // KaTeX lays a formula out in inline blocks, around which a browser may break a line anywhere: a "，" or "。"
+  // after an inline formula could start the next line, and a "（" before it end the previous one. Wrap each inline
+  // formula with the punctuation that touches it in one unbreakable span (.nnlib-nowrap in site.css).
+  var CLOSING = /^[，。、；：！？）》」』”’,.;:!?)\]]+/;
+  var OPENING = /[（《「『“‘(\[]+$/;
+  function keepPunctuationWithMath(root) {
+    root.querySelectorAll(".katex").forEach(function (formula) {
+      if (formula.closest(".katex-display") || formula.parentNode.classList.contains("nnlib-nowrap")) return;
+      var next = formula.nextSibling, prev = formula.previousSibling;
+      var after = next && next.nodeType === Node.TEXT_NODE ? CLOSING.exec(next.data) : null;
+      var before = prev && prev.nodeType === Node.TEXT_NODE ? OPENING.exec(prev.data) : null;
+      if (!after && !before) return;
+      var span = document.createElement("span");
+      span.className = "nnlib-nowrap";
+      formula.parentNode.insertBefore(span, formula);
+      if (before) {
+        prev.data = prev.data.slice(0, prev.data.length - before[0].length);
+        span.appendChild(document.createTextNode(before[0]));
+      }
+      span.appendChild(formula);
+      if (after) {
+        next.data = next.data.slice(after[0].length);
+        span.appendChild(document.createTextNode(after[0]));
+      }
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", typeset);
   else typeset();

@@ -148,7 +148,7 @@ print("最大差值：", np.max(np.abs(np.tanh(a) - (2 * F.sigmoid(2 * a) - 1)))
 # %%
 a = np.linspace(-5, 5, 401)
 curves = [
-    ("step", F.step_function(a), np.zeros_like(a)),
+    ("阶跃函数", F.step_function(a), np.zeros_like(a)),
     ("sigmoid", F.sigmoid(a), F.sigmoid_grad(a)),
     ("ReLU", F.relu(a), F.relu_grad(a)),
     ("tanh", np.tanh(a), 1 - np.tanh(a) ** 2),

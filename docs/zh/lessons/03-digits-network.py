@@ -94,7 +94,7 @@ def forward(params, X):
 params = init_params(np.random.default_rng(0))
 _, Y = forward(params, x_train[:3])
 print(np.round(Y, 3))          # 未训练：每个类别都接近 0.1
-print("损失：", cross_entropy_error(Y, T_train[:3]), " （log 10 =", np.log(10), "）")
+print("损失：", cross_entropy_error(Y, T_train[:3]), " (log 10 =", np.log(10), ")")
 
 # %% [markdown]
 # 未经训练的网络对什么都拿不准：每个类别约 $0.1$，所以损失接近 $\log 10 \approx 2.30$。
@@ -149,7 +149,7 @@ for name in ["W1", "b1", "W2", "b2"]:
 #
 # $$W \leftarrow W - \eta\, \frac{\partial L}{\partial W}, \qquad \eta = \text{学习率}.$$
 #
-# 把训练集完整过一遍（一个 **epoch**）：
+# 把训练集完整过一遍（一**轮**，即一个 epoch）：
 
 # %%
 def accuracy(params, X, t):
@@ -164,7 +164,7 @@ for i in rng.permutation(len(x_train)):
     for name in params:
         params[name] -= 0.1 * grads[name]
 seconds = time.perf_counter() - start
-print(f"一个 epoch，每步一张图片：{seconds:.3f} 秒，测试准确率 {accuracy(params, x_test, t_test):.3f}")
+print(f"一轮，每步一张图片：{seconds:.3f} 秒，测试准确率 {accuracy(params, x_test, t_test):.3f}")
 
 # %% [markdown]
 # 已经能用了。但每一步做的都是很小的矩阵乘法，时间大多花在 Python 自身的开销上，而不是算术上；
@@ -196,26 +196,25 @@ start = time.perf_counter()
 history = train(params)
 seconds = time.perf_counter() - start
 train_loss, train_acc, test_acc = zip(*history)
-print(f"20 个 epoch 用时 {seconds:.2f} 秒（每个 epoch {seconds / 20 * 1000:.1f} 毫秒）")
+print(f"20 轮用时 {seconds:.2f} 秒（每轮 {seconds / 20 * 1000:.1f} 毫秒）")
 print(f"最终损失 {train_loss[-1]:.3f}，训练准确率 {train_acc[-1]:.3f}，测试准确率 {test_acc[-1]:.3f}")
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3))
 ax1.plot(range(1, 21), train_loss, marker="o")
-ax1.set_xlabel("epoch")
-ax1.set_ylabel("training loss")
+ax1.set_xlabel("轮")
+ax1.set_ylabel("训练损失")
 ax1.grid(alpha=0.3)
-ax2.plot(range(1, 21), train_acc, marker="o", label="train")
-ax2.plot(range(1, 21), test_acc, marker="s", label="test")
-ax2.set_xlabel("epoch")
-ax2.set_ylabel("accuracy")
+ax2.plot(range(1, 21), train_acc, marker="o", label="训练集")
+ax2.plot(range(1, 21), test_acc, marker="s", label="测试集")
+ax2.set_xlabel("轮")
+ax2.set_ylabel("准确率")
 ax2.legend()
 ax2.grid(alpha=0.3)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# （图中 training loss 为训练损失，accuracy 为准确率，train / test 分别是训练集和测试集。）
 # 真正重要的是测试准确率：它是在网络从未训练过的图片上测得的，说明网络的*泛化*能力。训练准确率通常会略高一些。
 #
 # ## 用 nnlib 做同样的事
@@ -224,7 +223,7 @@ plt.show()
 # [`TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet) 把 Affine → ReLU → Affine → SoftmaxWithLoss 串起来
 # （隐藏层用 ReLU 代替我们的 sigmoid），并用反向传播计算梯度；
 # [`Trainer`](../../reference/trainer/#nnlib.trainer.Trainer) 负责小批量训练循环，记录损失和准确率，
-# 并在每次迭代和每个 epoch 之后把进度报告给 `callback`。在浏览器里，页面还会根据这些报告画出实时的进度条。
+# 并在每次迭代和每一轮之后把进度报告给 `callback`。在浏览器里，页面还会根据这些报告画出实时的进度条。
 
 # %%
 from nnlib.nets import TwoLayerNet
@@ -233,7 +232,7 @@ from nnlib.trainer import Trainer
 
 def report(info):
     if info["event"] == "epoch" and info["epoch"] % 5 == 0:
-        print(f"第 {info['epoch']:2d}/{info['epochs']} 个 epoch  损失 {info['loss']:.3f}  "
+        print(f"第 {info['epoch']:2d}/{info['epochs']} 轮  损失 {info['loss']:.3f}  "
               f"训练 {info['train_acc']:.3f}  测试 {info['test_acc']:.3f}")
 
 
@@ -271,4 +270,4 @@ plt.show()
 # * 逐个样本更新可行，但时间都耗在 Python 上；小批量把计算变成矩阵乘法，梯度估计也更平稳。
 # * 评价一个网络，要看它在没训练过的数据上的准确率。
 #
-# 动手试试：修改上面单元格中的 `hidden_size`、学习率或 epoch 数，再运行一遍。
+# 动手试试：修改上面单元格中的 `hidden_size`、学习率或训练轮数，再运行一遍。
