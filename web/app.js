@@ -13,13 +13,17 @@ function el(tag, className, text) {
   return node;
 }
 
-/** The page toolbar: runtime state (with loading progress), Run all, Restart. */
-function buildToolbar(notebook, kernel, t) {
+/**
+ * The page toolbar: one row (title, runtime state, Run all, Restart) whose layout never changes with the state,
+ * a thin loading bar along its bottom edge, and a message row under it after a reset or a loading error.
+ */
+function buildToolbar(notebook, kernel, t, idleText) {
   const bar = el("div", "nnrt-toolbar");
   bar.setAttribute("role", "region");
   bar.setAttribute("aria-label", t.toolbarLabel);
+  const row = el("div", "nnrt-toolbar-row");
   const title = el("span", "nnrt-title", t.toolbarLabel);
-  const state = el("span", "nnrt-state", t.stateIdle);
+  const state = el("span", "nnrt-state", idleText);
   state.setAttribute("role", "status");
   state.setAttribute("aria-live", "polite");
   const progress = el("progress", "nnrt-loading");
@@ -37,20 +41,21 @@ function buildToolbar(notebook, kernel, t) {
   const message = el("div", "nnrt-message");
   message.hidden = true;
   message.setAttribute("role", "alert");
-  bar.append(title, state, progress, runAll, restart, message);
+  row.append(title, state, runAll, restart);
+  bar.append(row, progress, message);
 
   const phases = { runtime: t.phaseRuntime, packages: t.phasePackages, python: t.phasePython };
   kernel.addEventListener("state", (event) => {
     const d = event.detail;
     bar.dataset.nnrtRuntime = d.state;
     progress.hidden = d.state !== "loading";
+    state.title = "";
     if (d.state === "loading") {
       progress.value = d.fraction || 0;
-      const mb = d.bytes ? ` (${t.megabytes((d.bytes / 1e6).toFixed(1))})` : "";
-      state.textContent = `${phases[d.phase] || t.stateLoading}…${mb}`;
+      const phase = phases[d.phase] || t.stateLoading;
+      state.textContent = d.bytes ? t.loadedBytes(phase, (d.bytes / 1e6).toFixed(1)) : phase;
     } else if (d.state === "ready") {
-      const s = d.timings ? ` (${t.readyIn((d.timings.wall / 1000).toFixed(1))})` : "";
-      state.textContent = t.stateReady + s;
+      state.textContent = d.timings ? t.stateReadyIn((d.timings.wall / 1000).toFixed(1)) : t.stateReady;
       state.title = kernel.canInterrupt ? t.isolatedYes : t.isolatedNo;
     } else if (d.state === "running") {
       state.textContent = t.stateRunning(d.cellNumber);
@@ -66,7 +71,7 @@ function buildToolbar(notebook, kernel, t) {
       });
       message.append(retry);
     } else {
-      state.textContent = t.stateIdle;
+      state.textContent = idleText;
     }
   });
   notebook.onReset = (text) => {
@@ -107,7 +112,10 @@ export function startRuntime(config, base) {
     warmup: warmupCode(roots),
   });
   const notebook = new Notebook(roots, kernel, t);
-  roots[0].before(buildToolbar(notebook, kernel, t));
+  // Python starts in the background once the page is idle (its download does not slow reading), unless the reader
+  // asked to save data; the idle text says which.
+  const autostart = window.NNLIB_RUNTIME_AUTOSTART !== false && !(navigator.connection && navigator.connection.saveData);
+  roots[0].before(buildToolbar(notebook, kernel, t, autostart ? t.stateIdleAuto : t.stateIdle));
   document.documentElement.classList.add("nnrt-enabled");
   // Once the reader edits or runs something, never reload the page for isolation.
   document.addEventListener("keydown", () => (document.documentElement.dataset.nnrtTouched = "1"), { once: true });
@@ -115,7 +123,6 @@ export function startRuntime(config, base) {
     if (e.target.closest && e.target.closest(".nnrt-button")) document.documentElement.dataset.nnrtTouched = "1";
   });
   window.nnlibRuntime = { kernel, notebook }; // for the end-to-end tests and curious readers
-  const autostart = window.NNLIB_RUNTIME_AUTOSTART !== false && !(navigator.connection && navigator.connection.saveData);
   if (autostart) {
     const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1));
     setTimeout(() => idle(() => kernel.start(), { timeout: 5000 }), IDLE_START_DELAY_MS);

@@ -16,7 +16,7 @@ function button(text, title, className) {
   return b;
 }
 
-/** One code cell of the page. States (data-nnrt-state): idle, queued, running, done, error. */
+/** One code cell of the page. States (data-nnrt-state): idle, queued, running, done, error, stopped. */
 export class Cell {
   constructor(root, number, notebook) {
     this.root = root;
@@ -60,10 +60,16 @@ export class Cell {
     this.resetButton.addEventListener("click", () => this.reset());
     host.after(bar); // inside the input area, under the editor (the area is a flex row with the prompt)
 
+    // Live output in nbconvert's own wrapper, where the build-time output is (same left edge, width and font).
     this.output = document.createElement("div");
-    this.output.className = "nnrt-output";
+    this.output.className = "jp-Cell-outputWrapper nnrt-output";
     this.output.hidden = true;
-    (this.staticOutput || bar).after(this.output);
+    const collapser = document.createElement("div");
+    collapser.className = "jp-Collapser jp-OutputCollapser jp-Cell-outputCollapser";
+    this.outputArea = document.createElement("div");
+    this.outputArea.className = "jp-OutputArea jp-Cell-outputArea";
+    this.output.append(collapser, this.outputArea);
+    (this.staticOutput || root.querySelector(":scope > .jp-Cell-inputWrapper")).after(this.output);
     root.dataset.nnrtCell = String(number);
     this.setState("idle");
   }
@@ -76,7 +82,7 @@ export class Cell {
     this.runButton.hidden = busy;
     this.stopButton.hidden = !busy;
     if (this.prompt) {
-      if (state === "running" || state === "queued") this.prompt.textContent = "[*]:";
+      if (state === "running" || state === "queued") this.prompt.textContent = "In [*]:";
     }
   }
 
@@ -84,7 +90,7 @@ export class Cell {
   beginOutput() {
     if (this.staticOutput) this.staticOutput.hidden = true;
     this.output.hidden = false;
-    return new OutputArea(this.output, this.t);
+    return new OutputArea(this.outputArea, this.t);
   }
 
   /** Restore the original code and the build-time output. A run under way keeps its output area, which it is
@@ -92,7 +98,7 @@ export class Cell {
   reset() {
     this.editor.setCode(this.originalCode);
     if (this.state === "running") return;
-    this.output.replaceChildren();
+    this.outputArea.replaceChildren();
     this.output.hidden = true;
     if (this.staticOutput) this.staticOutput.hidden = false;
     if (this.state === "queued") return;
@@ -139,6 +145,7 @@ export class Notebook {
 
   /** Stop the running cell and drop the queue. */
   stop() {
+    if (this.active) this.active.cell.stopRequested = true;
     this.cancelQueue();
     this.kernel.interrupt();
   }
@@ -188,6 +195,7 @@ export class Notebook {
   async execute(cell) {
     cell.lastRunError = false;
     cell.lastRunStopped = false;
+    cell.stopRequested = false;
     try {
       await this.kernel.start(); // the cell stays "queued" while Python loads (the toolbar shows the progress)
     } catch (error) {
@@ -202,17 +210,25 @@ export class Notebook {
     cell.root.scrollIntoView({ block: "nearest" });
     result = await this.kernel.run(cell.editor.getCode(), cell.number, {
       onOutput: (message) => {
+        // The KeyboardInterrupt of a Stop the reader asked for is no error: no traceback into library code.
+        if (message.type === "error" && cell.stopRequested && message.name === "KeyboardInterrupt") return;
         if (message.type === "error") cell.lastRunError = true;
         out.add(message);
       },
     });
     out.finish();
     if (result.reset) {
-      cell.lastRunStopped = result.interrupted;
-      out.note(result.interrupted ? this.t.stoppedReset : this.t.restarted, "warning");
+      // The worker was replaced: by a Stop (not isolated, or Python did not answer in time) or by Restart.
+      cell.lastRunStopped = true;
+      const message = !result.interrupted
+        ? this.t.restarted
+        : result.reason === "unanswered"
+          ? this.t.stoppedUnanswered
+          : this.t.stoppedNotIsolated;
+      out.note(message, "reset");
       this.forgetExecution(cell);
-      cell.setState("error", this.t.failed);
-      if (result.interrupted) this.onReset(this.t.stoppedReset);
+      cell.setState("stopped", this.t.stopped);
+      if (result.interrupted) this.onReset(message);
       return false;
     }
     if (result.lost) {
@@ -221,10 +237,12 @@ export class Notebook {
     }
     cell.executed = true;
     this.executionCount += 1;
-    if (cell.prompt) cell.prompt.textContent = `[${this.executionCount}]:`;
+    if (cell.prompt) cell.prompt.textContent = `In [${this.executionCount}]:`;
     if (result.interrupted && !result.ok) {
       cell.lastRunStopped = true;
-      out.note(this.t.stoppedKept, "warning");
+      out.note(this.t.stoppedKept);
+      cell.setState("stopped", this.t.stopped);
+      return false;
     }
     cell.root.dataset.nnrtElapsed = String(Math.round(result.elapsed || 0)); // ms in Python (benchmarks read it)
     const seconds = ((result.elapsed || 0) / 1000).toFixed(2);

@@ -34,6 +34,33 @@ const materialHighlight = HighlightStyle.define([
   { tag: [tags.standard(tags.variableName), tags.self], color: v("constant") },
 ]);
 
+/** Every editor of the page, to measure before printing. */
+const views = new Set();
+
+/**
+ * Measure an editor's line heights even while it is outside the window. CodeMirror measures only editors in view and
+ * draws the gutter of the others with an estimated 14 px per line (against 21 px code lines), so full-page captures
+ * and prints showed line numbers out of step. This is what CodeMirror's own print handler does for its editor.
+ */
+function measureFully(view) {
+  const viewState = view.viewState;
+  if (!viewState || typeof viewState.printing !== "boolean") {
+    view.requestMeasure(); // a CodeMirror without that internal state: measure as usual
+    return;
+  }
+  viewState.printing = true;
+  try {
+    view.measure();
+  } finally {
+    viewState.printing = false;
+  }
+}
+
+const measureAll = () => views.forEach(measureFully);
+window.addEventListener("beforeprint", measureAll);
+// Once the code font has loaded (line heights are final), measure the editors that are not in view yet.
+(document.fonts ? document.fonts.ready : Promise.resolve()).then(() => requestAnimationFrame(measureAll));
+
 /**
  * Create an editor in `parent`.
  * @param {HTMLElement} parent
@@ -75,6 +102,8 @@ export function createEditor(parent, code, { label, onRun }) {
       ],
     }),
   });
+  views.add(view);
+  if (document.fonts && document.fonts.status === "loaded") requestAnimationFrame(() => measureFully(view));
   return {
     view,
     getCode: () => view.state.doc.toString(),

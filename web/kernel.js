@@ -118,7 +118,8 @@ export class Kernel extends EventTarget {
    * @param {string} code
    * @param {number} cellNumber 1-based number of the cell (tracebacks name the file "<cell N>")
    * @param {{onOutput: (message: object) => void}} handlers
-   * @returns {Promise<{ok: boolean, interrupted: boolean, reset?: boolean, lost?: boolean, elapsed?: number}>}
+   * @returns {Promise<{ok: boolean, interrupted: boolean, reset?: boolean, reason?: string, lost?: boolean,
+   *   elapsed?: number}>}
    */
   async run(code, cellNumber, handlers) {
     await this.start();
@@ -145,20 +146,23 @@ export class Kernel extends EventTarget {
       this.interruptBuffer[0] = SIGINT;
       clearTimeout(this.interruptTimer);
       this.interruptTimer = setTimeout(() => {
-        if (this.current === run) this.hardReset();
+        if (this.current === run) this.hardReset("unanswered");
       }, INTERRUPT_GRACE_MS);
     } else {
-      this.hardReset();
+      this.hardReset("notIsolated");
     }
   }
 
-  /** Terminate the worker and start a new one; a running cell finishes with {reset: true}. */
-  hardReset() {
+  /**
+   * Terminate the worker and start a new one; a running cell finishes with {reset: true, reason}.
+   * @param {"unanswered"|"notIsolated"} reason Python ignored the interrupt, or the page cannot send one
+   */
+  hardReset(reason) {
     const run = this.current;
     this.terminate();
     if (run) {
       this.current = run; // finishRun needs it
-      this.finishRun({ ok: false, reset: true });
+      this.finishRun({ ok: false, reset: true, reason });
     }
     this.start();
   }

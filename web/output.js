@@ -1,16 +1,26 @@
 // Renders what a running cell produces: streamed text, the last expression's value, tracebacks, figures and a live
 // training progress bar. Everything printed is inserted as text (textContent), never parsed as HTML.
+// The markup is nbconvert's (jp-OutputArea-child, empty jp-OutputPrompt, jp-RenderedText with a <pre>), so live
+// output sits, wraps and scrolls exactly like the build-time output it replaces.
 import { FROM_WORKER } from "./protocol.js";
 
 /** Text kept per output block; beyond it the oldest part is dropped so a runaway print loop cannot stall the page. */
 const MAX_TEXT = 200_000;
+/** nbconvert's MIME type of stderr and tracebacks (its stylesheet gives them the error background). */
+const STDERR_MIME = "application/vnd.jupyter.stderr";
 
-const fmt = (x, digits = 4) => (typeof x === "number" ? x.toFixed(digits) : "–");
+const fmt = (x, digits = 3) => (typeof x === "number" ? x.toFixed(digits) : "–");
 const pct = (x) => (typeof x === "number" ? `${(100 * x).toFixed(1)}%` : "–");
+
+function div(className) {
+  const node = document.createElement("div");
+  node.className = className;
+  return node;
+}
 
 export class OutputArea {
   /**
-   * @param {HTMLElement} container element the outputs go into (emptied first)
+   * @param {HTMLElement} container the cell's jp-OutputArea element the outputs go into (emptied first)
    * @param {object} t the page's strings (i18n.js)
    */
   constructor(container, t) {
@@ -33,7 +43,7 @@ export class OutputArea {
         this.block("nnrt-result", message.text);
         break;
       case FROM_WORKER.ERROR:
-        this.block("nnrt-traceback", message.text).setAttribute("role", "alert");
+        this.block("nnrt-traceback", message.text, STDERR_MIME).setAttribute("role", "alert");
         break;
       case FROM_WORKER.IMAGE:
         this.image(message);
@@ -49,34 +59,42 @@ export class OutputArea {
     }
   }
 
-  /** A block of plain text (result, traceback); ends the current stream block. */
-  block(className, text) {
+  /** Append one output (nbconvert's child row: an empty prompt, then `output`); ends the current stream block. */
+  child(output) {
     this.flush();
     this.stream = null;
+    const row = div("jp-OutputArea-child");
+    row.append(div("jp-OutputPrompt jp-OutputArea-prompt"), output);
+    this.el.append(row);
+    return row;
+  }
+
+  /** A block of plain text (result, traceback, stream). Returns its <pre>. */
+  block(className, text, mime = "text/plain") {
+    const output = div("jp-RenderedText jp-OutputArea-output");
+    output.dataset.mimeType = mime;
     const pre = document.createElement("pre");
     pre.className = `nnrt-out ${className}`;
     pre.textContent = text;
-    this.el.append(pre);
+    output.append(pre);
+    this.child(output);
     return pre;
   }
 
   /** A short message of the runtime itself (not of the code), e.g. "Stopped". */
   note(text, kind = "info") {
-    this.flush();
-    this.stream = null;
+    const output = div("jp-OutputArea-output nnrt-noteoutput");
     const p = document.createElement("p");
     p.className = `nnrt-note nnrt-note-${kind}`;
     p.textContent = text;
-    this.el.append(p);
+    output.append(p);
+    this.child(output);
     return p;
   }
 
   appendStream(name, text) {
     if (!this.stream || this.stream.name !== name) {
-      this.flush();
-      const pre = document.createElement("pre");
-      pre.className = `nnrt-out nnrt-stream nnrt-${name}`;
-      this.el.append(pre);
+      const pre = this.block(`nnrt-stream nnrt-${name}`, "", name === "stderr" ? STDERR_MIME : "text/plain");
       this.stream = { name, pre, text: "", pending: "" };
     }
     this.stream.pending += text;
@@ -104,40 +122,37 @@ export class OutputArea {
     s.pre.textContent = text;
   }
 
+  /** A matplotlib figure (drawn like the build-time figures; the site's stylesheet adapts both to the dark scheme). */
   image({ mime, data }) {
-    this.flush();
-    this.stream = null;
     this.figures += 1;
+    const output = div("jp-RenderedImage jp-OutputArea-output");
     const img = document.createElement("img");
     img.className = "nnrt-figure";
     img.alt = this.t.figure(this.figures);
     img.src = `data:${mime};base64,${data}`;
-    this.el.append(img);
+    output.append(img);
+    this.child(output);
   }
 
-  /** The live training progress bar: one per run, updated in place. */
+  /** The live training progress bar: one per run, updated in place, as wide as the output, its label beside it. */
   updateProgress(info) {
     if (!this.progress) {
-      this.flush();
-      this.stream = null;
-      const box = document.createElement("div");
-      box.className = "nnrt-progress";
+      const box = div("jp-OutputArea-output nnrt-progress");
       const bar = document.createElement("progress");
       bar.max = 1;
       bar.value = 0;
+      bar.setAttribute("aria-label", this.t.progressStart);
       const label = document.createElement("span");
       label.className = "nnrt-progress-label";
       label.setAttribute("aria-live", "polite");
       box.append(bar, label);
-      this.el.append(box);
-      this.progress = { box, bar, label };
+      this.progress = { row: this.child(box), box, bar, label };
     }
-    const { bar, label, box } = this.progress;
+    const { bar, label, box, row } = this.progress;
     const t = this.t;
     const total = info.iterations || 0;
     const done = info.event === "end" ? total : info.iteration || 0;
     if (total > 0) bar.value = Math.min(1, done / total);
-    bar.setAttribute("aria-label", t.progressStart);
     const parts = [];
     if (info.epochs) parts.push(t.epoch(Math.min(info.epoch ?? 0, info.epochs), info.epochs));
     if (total) parts.push(t.iteration(done, total));
@@ -145,13 +160,22 @@ export class OutputArea {
     if (typeof info.train_acc === "number") parts.push(`${t.trainAcc} ${pct(info.train_acc)}`);
     if (typeof info.test_acc === "number") parts.push(`${t.testAcc} ${pct(info.test_acc)}`);
     if (typeof info.elapsed === "number") parts.push(t.seconds(info.elapsed.toFixed(1)));
-    label.textContent = parts.join(" · ") || t.progressStart;
+    label.textContent = parts.join(t.separator) || t.progressStart;
     box.dataset.event = info.event || "";
     // The same bar continues below later output, like a terminal progress line: move it to the end.
-    if (box !== this.el.lastElementChild) this.el.append(box);
+    if (row !== this.el.lastElementChild) {
+      this.flush();
+      this.stream = null;
+      this.el.append(row);
+    }
   }
 
+  /** The run is over. A progress bar that did not reach its end (a Stop, an error) is removed: it no longer moves. */
   finish() {
     this.flush();
+    if (this.progress && this.progress.box.dataset.event !== "end") {
+      this.progress.row.remove();
+      this.progress = null;
+    }
   }
 }

@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import linecache
+import logging
 import math
 import os
 import sys
@@ -25,6 +26,18 @@ from _nnlib_bridge import post  # type: ignore[import-not-found]  # registered b
 
 # Figures are rendered by our own backend (below): each plt.show() and the end of every cell sends PNGs to the page.
 os.environ["MPLBACKEND"] = "module://_nnlib_mpl_backend"
+
+
+class _NoFontCacheNotice(logging.Filter):
+    """Drop matplotlib's "Matplotlib is building the font cache; this may take a moment." (every new worker builds the
+    cache on its first pyplot import): a detail of the runtime, not output of the reader's code."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Matplotlib is building the font cache")
+
+
+logging.getLogger("matplotlib.font_manager").addFilter(_NoFontCacheNotice())
+
 
 #: The namespace all cells of the page share.
 NAMESPACE: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
