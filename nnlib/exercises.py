@@ -187,12 +187,41 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+class _CheckedExp:
+    """``np.exp`` that raises FloatingPointError when a finite input overflows to inf.
+
+    numpy's own overflow detection (``np.errstate(over="raise")``) reads the CPU's floating-point flags, which
+    WebAssembly does not have: in the browser, an overflowing ``exp`` is silent. Putting this in place of ``np.exp``
+    while the reader's code runs catches an unstable exponential the same way natively and in the browser.
+    """
+
+    def __init__(self, exp: np.ufunc) -> None:
+        self.exp = exp
+
+    def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        out = self.exp(x, *args, **kwargs)
+        with np.errstate(all="ignore"):
+            overflow = np.isinf(out) & np.isfinite(x)
+        if np.any(overflow):
+            first = np.asarray(x)[overflow] if np.ndim(x) else x
+            raise FloatingPointError(f"overflow encountered in exp (np.exp({float(np.ravel(first)[0]):g}) = inf)")
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # np.exp.reduce, .outer, ...
+        return getattr(self.exp, name)
+
+
 def _call(f: Callable[..., Any], *args: Any) -> Any:
     """Call the reader's ``f`` with floating-point overflow, invalid operations and division by zero raised as errors
-    (numpy would only warn, and return inf or NaN)."""
-    with np.errstate(over="raise", invalid="raise", divide="raise"), warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        return f(*args)
+    (numpy would only warn, and return inf or NaN); ``np.exp`` is checked for overflow explicitly (see _CheckedExp)."""
+    exp = np.exp
+    np.exp = _CheckedExp(exp)
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"), warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            return f(*args)
+    finally:
+        np.exp = exp
 
 
 def _describe(value: Any) -> str:
