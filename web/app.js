@@ -3,6 +3,7 @@
 import { Kernel } from "./kernel.js";
 import { Notebook } from "./cells.js";
 import { strings } from "./i18n.js";
+import { startExercises } from "./exercises.js";
 
 const IDLE_START_DELAY_MS = 300; // after load; Python starts in a worker, so reading is not slowed
 
@@ -116,13 +117,14 @@ export function startRuntime(config, base) {
   // asked to save data; the idle text says which.
   const autostart = window.NNLIB_RUNTIME_AUTOSTART !== false && !(navigator.connection && navigator.connection.saveData);
   roots[0].before(buildToolbar(notebook, kernel, t, autostart ? t.stateIdleAuto : t.stateIdle));
+  const exercises = startExercises(notebook); // saved edits, exercises' Check, Reset lesson (web/exercises.js)
   document.documentElement.classList.add("nnrt-enabled");
   // Once the reader edits or runs something, never reload the page for isolation.
   document.addEventListener("keydown", () => (document.documentElement.dataset.nnrtTouched = "1"), { once: true });
   document.addEventListener("click", (e) => {
     if (e.target.closest && e.target.closest(".nnrt-button")) document.documentElement.dataset.nnrtTouched = "1";
   });
-  window.nnlibRuntime = { kernel, notebook }; // for the end-to-end tests and curious readers
+  window.nnlibRuntime = { kernel, notebook, exercises }; // for the end-to-end tests and curious readers
   if (autostart) {
     const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1));
     setTimeout(() => idle(() => kernel.start(), { timeout: 5000 }), IDLE_START_DELAY_MS);
