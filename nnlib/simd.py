@@ -50,12 +50,14 @@ class Kernel:
     def __repr__(self) -> str:
         return f"Kernel({self.variant!r})"
 
-    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def matmul(self, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """``a @ b`` for float32 matrices ``a`` ``(M, K)`` and ``b`` ``(K, N)`` of any strides, M, N, K >= 1, in a
-        new C-contiguous ``(M, N)`` array. No checks: :func:`matmul` decides what may come here."""
+        new C-contiguous ``(M, N)`` array, or in ``out`` (float32 ``(M, N)``, consecutive columns, rows any
+        positive distance apart). No checks: :func:`matmul` decides what may come here."""
         (m, k), n = a.shape, b.shape[1]
-        out = np.empty((m, n), dtype=np.float32)
-        self._sgemm(m, n, k, a.ctypes.data, *a.strides, b.ctypes.data, *b.strides, out.ctypes.data, 4 * n,
+        if out is None:
+            out = np.empty((m, n), dtype=np.float32)
+        self._sgemm(m, n, k, a.ctypes.data, *a.strides, b.ctypes.data, *b.strides, out.ctypes.data, out.strides[0],
                     self._work_ptr)
         return out
 
