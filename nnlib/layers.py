@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .functions import log_softmax, sigmoid
+from .simd import matmul
 from .util import (
     SeedLike,
     as_rng,
@@ -208,7 +209,7 @@ class Affine(Layer):
         self.original_x_shape = x.shape
         self.x_layout = None if x.flags.c_contiguous else x
         self.x = x.reshape(-1, features)
-        out = self.x @ self.W
+        out = matmul(self.x, self.W)
         out += self.b  # in place: no second (N, M) array
         return out[0] if x.ndim == 1 else out
 
@@ -217,8 +218,8 @@ class Affine(Layer):
         if self.x.flags.f_contiguous and not self.x.flags.c_contiguous:
             # x came stored column by column (flattened batch-last images from a convolution): computing the
             # transpose gives dx that memory order without a copy.
-            return (self.W @ dout.T).T.reshape(self.original_x_shape)
-        dx = (dout @ self.W.T).reshape(self.original_x_shape)
+            return matmul(self.W, dout.T).T.reshape(self.original_x_shape)
+        dx = matmul(dout, self.W.T).reshape(self.original_x_shape)
         # One copy here saves the layers before from passes that mix two memory orders, which are several times
         # slower (measured: an in-place ReLU backward on SimpleConvNet's pooled gradients, 0.6 ms instead of 0.1 ms).
         return dx if self.x_layout is None else in_memory_order_of(dx, self.x_layout)
@@ -228,7 +229,7 @@ class Affine(Layer):
         with respect to its input, the data, is never used). Returns ``dout`` as ``(N, M)``."""
         self._need_forward(self.x)
         dout = dout.reshape(-1, self.W.shape[1])
-        self.dW = self.x.T @ dout
+        self.dW = matmul(self.x.T, dout)
         self.db = dout.sum(axis=0)
         return dout
 
@@ -504,13 +505,13 @@ class Convolution(Layer):
         W_b = np.concatenate([self.W.reshape(FN, -1), self.b[:, None]], axis=1)  # (FN, C*FH*FW + 1)
         # Every filter applied to every patch, bias included: (OH*OW*N, FN), computed as cols^T @ W_b^T because
         # BLAS is faster with the long dimension first. Stored (OH, OW, N, FN), returned as an (N, FN, OH, OW) view.
-        out = self.cols.T @ W_b.T
+        out = matmul(self.cols.T, W_b.T)
         return out.reshape(out_h, out_w, N, FN).transpose(2, 3, 0, 1)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dout = self.backward_params(dout)  # (OH*OW*N, FN)
         FN, C, FH, FW = self.W.shape
-        dcols = self.W.reshape(FN, -1).T @ dout.T  # (C*FH*FW, OH*OW*N)
+        dcols = matmul(self.W.reshape(FN, -1).T, dout.T)  # (C*FH*FW, OH*OW*N)
         return fold(dcols, self.x_shape, FH, FW, self.stride, self.pad)
 
     def backward_params(self, dout: np.ndarray) -> np.ndarray:
@@ -519,7 +520,7 @@ class Convolution(Layer):
         self._need_forward(self.cols)
         FN, C, FH, FW = self.W.shape
         dout = dout.transpose(2, 3, 0, 1).reshape(-1, FN)  # free when dout is stored like forward's output
-        dW_b = self.cols @ dout  # (C*FH*FW + 1, FN); the last row, from the row of ones, is db
+        dW_b = matmul(self.cols, dout)  # (C*FH*FW + 1, FN); the last row, from the row of ones, is db
         self.dW = np.ascontiguousarray(dW_b[:-1].T).reshape(FN, C, FH, FW)
         self.db = np.ascontiguousarray(dW_b[-1])
         return dout

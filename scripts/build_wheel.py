@@ -3,12 +3,16 @@
 
 Usage::
 
-    python scripts/build_wheel.py [--out DIR] [--lock PYODIDE_LOCK_JSON] [--wheel-url URL] [--no-compile]
+    python scripts/build_wheel.py [--out DIR] [--lock PYODIDE_LOCK_JSON] [--wheel-url URL] [--no-compile] [--no-kernels]
 
 What it does, in order:
 
 1. ``pip wheel --no-deps`` on a clean copy of the project (``pyproject.toml``, ``README.md``, ``LICENSE``, ``nnlib/``),
-   so a stale ``build/lib`` or ``__pycache__`` can never leak into the wheel. The result,
+   so a stale ``build/lib`` or ``__pycache__`` can never leak into the wheel. Into that copy's ``nnlib/`` it first
+   assembles the browser's WebAssembly SIMD kernels (scripts/simd_kernels.py: ``simd-relaxed.wasm``, ``simd.wasm``,
+   with ``wat2wasm`` from the npm package wabt; ``--no-kernels`` leaves them out). They are built here rather than
+   committed: no binary in git that could drift from its source, and the only consumers, the site and the in-Pyodide
+   tests, need npm anyway. ``pip install .`` does without them: natively NumPy's BLAS does the products. The result,
    ``DIR/nnlib-<version>-py3-none-any.whl``, is the wheel readers download and ``pip install``; the script checks that
    every module and every file of ``nnlib/data/`` is inside it.
 2. Where a Python 3.12 is available, compiles a copy with pyodide-build's ``pyodide py-compile`` into
@@ -45,6 +49,11 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+try:
+    import simd_kernels
+finally:
+    sys.path.remove(str(ROOT / "scripts"))
 PY312_VENV = ROOT / ".venv-py312"
 # pyodide-build versions whose `py-compile` was checked with Pyodide 0.27.7 (0.39.2 on 2026-11-23).
 PYODIDE_BUILD_REQ = "pyodide-build>=0.29,<0.40"
@@ -102,9 +111,10 @@ def _isolation_flags() -> list[str]:
     return ["--no-build-isolation"] if (major, minor) >= (77, 0) else []
 
 
-def _check_wheel_contents(wheel: Path) -> None:
+def _check_wheel_contents(wheel: Path, kernels: bool) -> None:
     """Fail unless the wheel holds every module of nnlib/ and every file of nnlib/data/ (package-data is easy to
-    get wrong: a glob that misses a subfolder would ship a library that fails only when a reader loads data)."""
+    get wrong: a glob that misses a subfolder would ship a library that fails only when a reader loads data), and
+    the kernels when they were built."""
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     pkg = ROOT / "nnlib"
@@ -114,6 +124,8 @@ def _check_wheel_contents(wheel: Path) -> None:
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
         and (p.suffix == ".py" or "data" in p.relative_to(pkg).parts[:1])
     )
+    if kernels:
+        expected += [f"nnlib/{name}" for name in simd_kernels.FILES.values()]
     missing = [name for name in expected if name not in names]
     if missing:
         raise BuildError(f"{wheel.name} lacks {len(missing)} file(s) of the source tree: {', '.join(missing[:10])}"
@@ -241,8 +253,9 @@ def write_lock(base_lock: Path, wheel: Path, pure_wheel: Path, out: Path, wheel_
 
 
 def build_wheel(out_dir: Path | str = ROOT / "dist", lock: Path | str | None = None, *, compile: bool = True,
-                wheel_url: str = "", log: Callable[[str], None] = print) -> BuildResult:
-    """Build the nnlib wheel(s) into ``out_dir`` and, given ``lock``, ``out_dir/pyodide-lock.json``.
+                kernels: bool = True, wheel_url: str = "", log: Callable[[str], None] = print) -> BuildResult:
+    """Build the nnlib wheel(s) into ``out_dir`` and, given ``lock``, ``out_dir/pyodide-lock.json``; with
+    ``kernels``, the WebAssembly SIMD kernels are assembled into the wheel (needs Node.js and ``npm ci``).
 
     Old ``nnlib-*.whl`` files in ``out_dir`` are removed first so the folder never offers two versions.
     Raises :class:`BuildError` with the failing tool's output when a step fails; a missing Python 3.12 is not a
@@ -259,6 +272,12 @@ def build_wheel(out_dir: Path | str = ROOT / "dist", lock: Path | str | None = N
         src, wheelhouse = Path(tmp) / "src", Path(tmp) / "wheelhouse"
         src.mkdir()
         _copy_sources(src)
+        if kernels:
+            try:
+                built_kernels = simd_kernels.build(src / "nnlib")
+            except simd_kernels.KernelBuildError as exc:
+                raise BuildError(f"{exc} (or build without them: --no-kernels)") from exc
+            log("assembled " + ", ".join(f"{p.name} ({p.stat().st_size} bytes)" for p in built_kernels))
         # An absolute path: a bare name would make pip look the project up on PyPI.
         _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *_isolation_flags(),
               "--wheel-dir", str(wheelhouse), str(src)], "pip wheel")
@@ -268,7 +287,7 @@ def build_wheel(out_dir: Path | str = ROOT / "dist", lock: Path | str | None = N
                              "expected one nnlib-*-py3-none-any.whl")
         wheel = out_dir / built[0].name
         shutil.move(str(built[0]), wheel)
-    _check_wheel_contents(wheel)
+    _check_wheel_contents(wheel, kernels)
     log(f"built {_show(wheel)} ({wheel.stat().st_size / 1024:.0f} KiB, pure Python)")
     for problem in _entry_point_problems(wheel):  # a warning: the library itself still imports and works
         log(f"warning: {problem}")
@@ -309,9 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wheel-url", default="", help="prefix of the wheel's file_name in the lock (default: none, "
                         "i.e. the wheel sits beside the lock)")
     parser.add_argument("--no-compile", action="store_true", help="skip pyodide py-compile")
+    parser.add_argument("--no-kernels", action="store_true", help="leave out the WebAssembly SIMD kernels (no npm "
+                        "needed; in the browser NumPy then computes every product)")
     args = parser.parse_args(argv)
     try:
-        build_wheel(args.out, args.lock, compile=not args.no_compile, wheel_url=args.wheel_url)
+        build_wheel(args.out, args.lock, compile=not args.no_compile, kernels=not args.no_kernels,
+                    wheel_url=args.wheel_url)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

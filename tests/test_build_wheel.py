@@ -5,17 +5,20 @@ from __future__ import annotations
 import email.parser
 import hashlib
 import json
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, require
 
 sys.path.insert(0, str(ROOT / "scripts"))
 try:
     import build_wheel as bw
+    import simd_kernels
 finally:
     sys.path.remove(str(ROOT / "scripts"))
 
@@ -39,8 +42,14 @@ def _base_lock(tmp_path: Path, packages: dict) -> Path:
     return path
 
 
+def _require_wabt() -> None:
+    require(shutil.which("node") is not None and simd_kernels.WAT2WASM.is_file(),
+            "Node.js and `npm ci` (wabt) are needed to assemble the WebAssembly kernels")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> bw.BuildResult:
+    _require_wabt()
     out = tmp_path_factory.mktemp("dist")
     (out / "nnlib-0.0.1-py3-none-any.whl").write_bytes(b"stale")  # an old build must not survive
     return bw.build_wheel(out, compile=False, log=lambda _: None)
@@ -56,7 +65,7 @@ def test_wheel_holds_every_module_and_data_file(built):
     modules = {f"nnlib/{p.name}" for p in (ROOT / "nnlib").glob("*.py")}
     data = {f"nnlib/data/{p.name}" for p in (ROOT / "nnlib" / "data").glob("*") if p.is_file()}
     assert "nnlib/__init__.py" in modules and data, "expected nnlib's modules and bundled data in the source tree"
-    assert modules | data <= names
+    assert modules | data | {"nnlib/simd.wasm", "nnlib/simd-relaxed.wasm"} <= names
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert any(req.startswith("numpy") for req in meta.get_all("Requires-Dist"))
     assert bw._entry_point_problems(built.wheel) == []
@@ -108,3 +117,33 @@ def test_compiled_wheel_and_its_lock_entry(tmp_path):
 def test_command_line(tmp_path, capsys):
     assert bw.main(["--out", str(tmp_path), "--no-compile", "--lock", str(tmp_path / "missing.json")]) == 1
     assert "missing.json: no such file" in capsys.readouterr().err
+
+
+def test_kernels_assemble_reproducibly(built, tmp_path):
+    """The wheel's kernels are exactly what a fresh assembly of scripts/simd_kernels.py's source gives (twice the
+    same bytes: wabt is pinned in package-lock.json); each is a side module (dylink.0 first, no memory of its own,
+    Pyodide's imported); the plain one uses no relaxed instruction, so Node 20 (no relaxed SIMD) accepts it."""
+    fresh = {variant: simd_kernels.assemble(variant) for variant in simd_kernels.VARIANTS}
+    assert fresh == {variant: simd_kernels.assemble(variant) for variant in simd_kernels.VARIANTS}
+    with zipfile.ZipFile(built.wheel) as zf:
+        for variant, name in simd_kernels.FILES.items():
+            assert zf.read(f"nnlib/{name}") == fresh[variant], f"{name} in the wheel differs from a fresh assembly"
+    dylink = b"\0asm\1\0\0\0" + b"\0\x0f\x08dylink.0\x01\x04\0\0\0\0"
+    for variant, data in fresh.items():
+        assert data.startswith(dylink), variant
+        assert b"\x03env\x06memory\x02\x00\x00" in data  # imports Pyodide's memory (limits: min 0, no max)
+        assert b"nnlib_sgemm" in data
+    assert "relaxed" not in simd_kernels.wat("plain").split("\n", 1)[1]
+    (tmp_path / "plain.wasm").write_bytes(fresh["plain"])
+    check = subprocess.run(["node", "-e", "const b = require('fs').readFileSync(process.argv[1]); "
+                            "process.exit(WebAssembly.validate(b) ? 0 : 1)", str(tmp_path / "plain.wasm")])
+    assert check.returncode == 0, "Node does not accept the plain-SIMD kernel"
+
+
+def test_wheel_without_kernels(tmp_path):
+    """`--no-kernels` (and so `pip install .`, which never runs npm) gives a wheel without them: natively they are
+    unused, and in Pyodide nnlib then says so and uses NumPy."""
+    result = bw.build_wheel(tmp_path, compile=False, kernels=False, log=lambda _: None)
+    with zipfile.ZipFile(result.wheel) as zf:
+        names = zf.namelist()
+    assert "nnlib/simd.py" in names and not [n for n in names if n.endswith(".wasm")]

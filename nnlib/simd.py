@@ -1,0 +1,138 @@
+"""The browser build's accelerator: WebAssembly SIMD kernels for float32 matrix products, used only inside Pyodide.
+
+Pyodide's NumPy has no BLAS and no SIMD, so there a matrix product runs 15-25x slower than natively. The layers'
+products go through :func:`matmul`, which is ``a @ b`` everywhere except in Pyodide, where float32 2-D products
+large enough to pay for the call (about 10 microseconds) run in a kernel written in WebAssembly text
+(scripts/simd_kernels.py) and shipped in the wheel: a blocked product on 128-bit vectors, working directly on
+NumPy's buffers. Natively nothing changes: NumPy's BLAS stays.
+
+Which variant runs is detected once: ``relaxed`` (fused multiply-add, in current Chrome, Edge and Firefox) if the
+engine accepts it, else ``plain`` (128-bit SIMD, every current browser and Node >= 16), else none (NumPy's own
+path). Switch it off with the environment variable ``NNLIB_KERNEL=0`` (read at import) or ``nnlib.use_kernel(False)``:
+to time NumPy's path against it, or to rule it out when debugging. The kernel computes the same sums as NumPy in
+another order, so results agree to float32 rounding (tests/test_simd.py checks every routed product).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+FILES = {"relaxed": "simd-relaxed.wasm", "plain": "simd.wasm"}  # scripts/simd_kernels.py writes them here
+# Products with fewer multiply-adds than this stay with NumPy: below it the ctypes call costs more than it saves
+# (measured in Pyodide 0.27.7: NumPy's float32 `@` does 8,000 multiply-adds in about 10 microseconds).
+MIN_MACS = 8_000
+
+_enabled = os.environ.get("NNLIB_KERNEL", "1").strip().lower() not in ("0", "false", "off", "no")
+_active: Kernel | None = None
+_loaded = False  # whether the kernel was looked for (once, on first use)
+_why_not = ""
+
+
+class Kernel:
+    """One loaded variant of the kernels (a shared library on Pyodide's memory), with its own work area."""
+
+    def __init__(self, path: Path, variant: str) -> None:
+        self.variant = variant
+        lib = ctypes.CDLL(str(path))
+        self._sgemm = lib.nnlib_sgemm
+        self._sgemm.restype = None
+        self._sgemm.argtypes = [ctypes.c_int32] * 3 + [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32] * 2 + [
+            ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p]
+        lib.nnlib_sgemm_work_bytes.restype = ctypes.c_int32
+        self._work = np.empty(lib.nnlib_sgemm_work_bytes() // 4, dtype=np.float32)  # packed blocks of B
+        self._work_ptr = self._work.ctypes.data
+
+    def __repr__(self) -> str:
+        return f"Kernel({self.variant!r})"
+
+    def matmul(self, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """``a @ b`` for float32 matrices ``a`` ``(M, K)`` and ``b`` ``(K, N)`` of any strides, M, N, K >= 1, in a
+        new C-contiguous ``(M, N)`` array, or in ``out`` (float32 ``(M, N)``, consecutive columns, rows any
+        positive distance apart). No checks: :func:`matmul` decides what may come here."""
+        (m, k), n = a.shape, b.shape[1]
+        if out is None:
+            out = np.empty((m, n), dtype=np.float32)
+        self._sgemm(m, n, k, a.ctypes.data, *a.strides, b.ctypes.data, *b.strides, out.ctypes.data, out.strides[0],
+                    self._work_ptr)
+        return out
+
+
+def load(variant: str) -> Kernel | None:
+    """The kernels of ``variant`` ('relaxed' or 'plain') if this runtime can run them (inside Pyodide, the file is in
+    the package, the engine validates it), else None."""
+    return _load(variant)[0]
+
+
+def _load(variant: str) -> tuple[Kernel | None, str]:
+    if sys.platform != "emscripten":
+        return None, "not running in Pyodide (natively NumPy's BLAS computes the products)"
+    path = Path(__file__).with_name(FILES[variant])
+    if not path.is_file():
+        return None, f"{path.name} is not in this nnlib (a wheel built without the kernels)"
+    from js import WebAssembly  # Pyodide's bridge to the JavaScript engine
+    from pyodide.ffi import to_js
+
+    if not WebAssembly.validate(to_js(path.read_bytes())):
+        return None, f"this engine does not support {path.name}'s instructions"
+    return Kernel(path, variant), ""
+
+
+def active() -> Kernel | None:
+    """The kernel :func:`matmul` uses now, or None (switched off, not in Pyodide, or no SIMD in this engine)."""
+    global _active, _loaded, _why_not
+    if not _enabled:
+        return None
+    if not _loaded:
+        _loaded = True
+        reasons = []
+        for variant in FILES:
+            _active, why = _load(variant)
+            if _active is not None:
+                break
+            reasons.append(why)
+        _why_not = "; ".join(dict.fromkeys(reasons))
+    return _active
+
+
+def status() -> str:
+    """One line saying which kernel runs the products, or why none does."""
+    kernel = active()
+    if kernel is not None:
+        return f"WebAssembly SIMD kernel ({kernel.variant}) for float32 products of {MIN_MACS}+ multiply-adds"
+    if not _enabled:
+        return "kernel switched off (nnlib.use_kernel(False) or NNLIB_KERNEL=0): NumPy computes every product"
+    return f"no kernel: {_why_not}"
+
+
+def use_kernel(enabled: bool = True) -> bool:
+    """Switch the WebAssembly kernel on or off (it only ever runs inside Pyodide); returns the previous setting.
+
+    ``nnlib.use_kernel(False)`` makes every product NumPy's own ``@`` again, e.g. to time one against the other."""
+    global _enabled
+    previous, _enabled = _enabled, bool(enabled)
+    return previous
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b``. In Pyodide, float32 matrices (2-D, any strides) whose product has at least ``MIN_MACS``
+    multiply-adds go to the WebAssembly kernel; everything else (and everything natively) is NumPy's ``@``."""
+    kernel = _active if _loaded else active()
+    if (
+        kernel is None
+        or not _enabled
+        or type(a) is not np.ndarray
+        or type(b) is not np.ndarray
+        or a.dtype != np.float32
+        or b.dtype != np.float32
+        or a.ndim != 2
+        or b.ndim != 2
+        or a.shape[1] != b.shape[0]
+        or a.shape[0] * a.shape[1] * b.shape[1] < MIN_MACS  # also every product with a zero-size side
+    ):
+        return a @ b
+    return kernel.matmul(a, b)

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""nnlib's WebAssembly SIMD kernels: the source (WebAssembly text, written out by the functions below) and its
+assembly into the shared libraries that nnlib/simd.py loads inside Pyodide.
+
+    python scripts/simd_kernels.py OUT_DIR        # writes OUT_DIR/simd-relaxed.wasm and OUT_DIR/simd.wasm
+    python scripts/simd_kernels.py --wat relaxed  # prints the WebAssembly text of one variant
+
+Two variants of one module, differing in one instruction: ``relaxed`` multiplies and adds with
+``f32x4.relaxed_madd`` (one fused instruction where the CPU has FMA), ``plain`` with ``f32x4.mul`` + ``f32x4.add``
+for engines without relaxed SIMD (Node 20, Safari). They are assembled by ``wat2wasm`` of the npm package ``wabt``
+(pinned in package-lock.json, so the bytes are reproducible), then a ``dylink.0`` custom section is put in front:
+that makes the module an Emscripten side module, which Pyodide's own ``dlopen`` places on Pyodide's memory, so
+``ctypes.CDLL`` calls it on NumPy's buffers directly, with no copy and no JavaScript glue. The module has no memory
+or table of its own (the section says 0 bytes): every byte it touches belongs to arrays the caller passes.
+
+The matrix product ``nnlib_sgemm`` computes ``C = A B`` (float32; A ``(M, K)`` and B ``(K, N)`` with any byte strides,
+so transposed and sliced views need no copy; C ``(M, N)`` with rows ``ldc`` bytes apart) as in GotoBLAS: blocks of
+``KC`` rows and ``NC`` columns of B are packed into zero-padded panels of 8 columns (the caller's work area, of
+``nnlib_sgemm_work_bytes()`` bytes); each 5x8 block of C is then computed in ten 128-bit registers over a block of
+K (five broadcast values of A times two vectors of B per step). Blocks of C at the right edge (fewer than 8 columns)
+go through a small tile in the work area, so the kernel never writes outside C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WAT2WASM = ROOT / "node_modules" / "wabt" / "bin" / "wat2wasm"
+VARIANTS = ("relaxed", "plain")
+FILES = {"relaxed": "simd-relaxed.wasm", "plain": "simd.wasm"}  # names inside the nnlib package
+
+MR, NR = 5, 8  # register block: 5 rows x 8 columns of C = 10 vectors of 4 floats (of x86's 16 vector registers)
+KC = 256  # rows of B per packed block: one 8-column panel is KC * 32 bytes = 8 KiB, at home in L1
+NC = 256  # columns of B per packed block: a block is KC * NC * 4 = 256 KiB, in L2
+WORK_BYTES = KC * NC * 4 + MR * NR * 4  # packed block + the edge tile
+
+
+class KernelBuildError(RuntimeError):
+    """The kernels could not be assembled; the message says why and what to do."""
+
+
+def _madd(variant: str, x: str, b: str, c: str) -> str:
+    """``x * b + c`` on four lanes."""
+    if variant == "relaxed":
+        return f"(f32x4.relaxed_madd {x} {b} {c})"
+    return f"(f32x4.add (f32x4.mul {x} {b}) {c})"
+
+
+def _micro(variant: str, rows: int) -> str:
+    """``$micro{rows}``: a ``rows`` x 8 block of C (rows ``ldc`` bytes apart) = (C if ``acc``) + A-rows times a packed
+    panel, over ``kc`` >= 1 steps. A's rows are ``sam`` bytes apart, its columns ``sak``; the panel holds 8 floats
+    per step."""
+    r = range(rows)
+    out = [f"  (func $micro{rows} (param $kc i32) (param $a i32) (param $sam i32) (param $sak i32) (param $b i32)"
+           " (param $c i32) (param $ldc i32) (param $acc i32)"]
+    out.append("    " + " ".join(f"(local $a{i} i32)" for i in r) + " (local $p i32) (local $x v128) (local $b0 v128)"
+               " (local $b1 v128)")
+    out.append("    " + " ".join(f"(local $c{i}0 v128) (local $c{i}1 v128)" for i in r))
+    out.append("    (local.set $a0 (local.get $a))")
+    for i in r[1:]:
+        out.append(f"    (local.set $a{i} (i32.add (local.get $a{i - 1}) (local.get $sam)))")
+    out.append("    (if (local.get $acc) (then")  # v128 locals start at zero: without acc, nothing to load
+    out.append("      (local.set $p (local.get $c))")
+    for i in r:
+        out.append(f"      (local.set $c{i}0 (v128.load (local.get $p)))")
+        out.append(f"      (local.set $c{i}1 (v128.load offset=16 (local.get $p)))")
+        if i + 1 < rows:
+            out.append("      (local.set $p (i32.add (local.get $p) (local.get $ldc)))")
+    out.append("    ))")
+    out.append("    (loop $k")
+    out.append("      (local.set $b0 (v128.load (local.get $b)))")
+    out.append("      (local.set $b1 (v128.load offset=16 (local.get $b)))")
+    for i in r:
+        out.append(f"      (local.set $x (v128.load32_splat (local.get $a{i})))")
+        out.append(f"      (local.set $c{i}0 {_madd(variant, '(local.get $x)', '(local.get $b0)', f'(local.get $c{i}0)')})")
+        out.append(f"      (local.set $c{i}1 {_madd(variant, '(local.get $x)', '(local.get $b1)', f'(local.get $c{i}1)')})")
+        out.append(f"      (local.set $a{i} (i32.add (local.get $a{i}) (local.get $sak)))")
+    out.append("      (local.set $b (i32.add (local.get $b) (i32.const 32)))")
+    out.append("      (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))")
+    out.append("    (local.set $p (local.get $c))")
+    for i in r:
+        out.append(f"    (v128.store (local.get $p) (local.get $c{i}0))")
+        out.append(f"    (v128.store offset=16 (local.get $p) (local.get $c{i}1))")
+        if i + 1 < rows:
+            out.append("    (local.set $p (i32.add (local.get $p) (local.get $ldc)))")
+    out.append("  )")
+    return "\n".join(out)
+
+
+# The parts that do not depend on the variant. Loops are written `(block $done (loop $l (br_if $done <end>) ...))`.
+PACK = """
+  ;; Pack B's block (kc rows, nc columns; rows sbk bytes apart, columns sbn) into panels of 8 columns:
+  ;; panel j holds, for each of the kc rows, 8 consecutive floats (zeros past the last column).
+  (func $pack (param $b i32) (param $sbk i32) (param $sbn i32) (param $kc i32) (param $nc i32) (param $dst i32)
+    (local $j i32) (local $nr i32) (local $k i32) (local $src i32) (local $col i32)
+    (block $done (loop $panels
+      (br_if $done (i32.ge_s (local.get $j) (local.get $nc)))
+      (local.set $nr (i32.sub (local.get $nc) (local.get $j)))
+      (local.set $src (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $sbn))))
+      (local.set $k (local.get $kc))
+      (if (i32.and (i32.ge_s (local.get $nr) (i32.const 8)) (i32.eq (local.get $sbn) (i32.const 4)))
+        (then  ;; 8 contiguous floats per row: two vector copies
+          (loop $rows
+            (v128.store (local.get $dst) (v128.load (local.get $src)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $sbk)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (br_if $rows (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+        (else
+          (if (i32.gt_s (local.get $nr) (i32.const 8)) (then (local.set $nr (i32.const 8))))
+          (loop $rows
+            (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+            (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
+            (local.set $col (i32.const 0))
+            (loop $cols
+              (f32.store (i32.add (local.get $dst) (i32.shl (local.get $col) (i32.const 2)))
+                (f32.load (i32.add (local.get $src) (i32.mul (local.get $col) (local.get $sbn)))))
+              (br_if $cols (i32.lt_s (local.tee $col (i32.add (local.get $col) (i32.const 1))) (local.get $nr))))
+            (local.set $src (i32.add (local.get $src) (local.get $sbk)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (br_if $rows (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $panels)))
+  )
+
+  ;; Copy a rows x cols block of floats (rows src_ld and dst_ld bytes apart).
+  (func $copy (param $src i32) (param $sld i32) (param $dst i32) (param $dld i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32)
+    (block $done (loop $r
+      (br_if $done (i32.ge_s (local.get $i) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $rdone (loop $c
+        (br_if $rdone (i32.ge_s (local.get $j) (local.get $cols)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $c)))
+      (local.set $src (i32.add (local.get $src) (local.get $sld)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $dld)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $r)))
+  )
+"""
+
+SGEMM = """
+  (func (export "nnlib_sgemm_work_bytes") (result i32) (i32.const %(work)d))
+
+  ;; C (M x N, rows ldc bytes apart, columns contiguous) = A (M x K) B (K x N); A, B with any byte strides.
+  ;; work: nnlib_sgemm_work_bytes() bytes of scratch. M, N, K >= 1.
+  (func (export "nnlib_sgemm") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $sam i32)
+      (param $sak i32) (param $b i32) (param $sbk i32) (param $sbn i32) (param $c i32) (param $ldc i32)
+      (param $work i32)
+    (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ir i32) (local $mr i32) (local $jr i32)
+    (local $nr i32) (local $acc i32) (local $ap i32) (local $bp i32) (local $cp i32) (local $tile i32)
+    (local $tld i32) (local $edge i32)
+    (local.set $edge (i32.add (local.get $work) (i32.const %(packed)d)))
+    (block $jc_done (loop $jc_loop
+      (br_if $jc_done (i32.ge_s (local.get $jc) (local.get $N)))
+      (local.set $nc (i32.sub (local.get $N) (local.get $jc)))
+      (if (i32.gt_s (local.get $nc) (i32.const %(NC)d)) (then (local.set $nc (i32.const %(NC)d))))
+      (local.set $pc (i32.const 0))
+      (block $pc_done (loop $pc_loop
+        (br_if $pc_done (i32.ge_s (local.get $pc) (local.get $K)))
+        (local.set $kc (i32.sub (local.get $K) (local.get $pc)))
+        (if (i32.gt_s (local.get $kc) (i32.const %(KC)d)) (then (local.set $kc (i32.const %(KC)d))))
+        (local.set $acc (i32.ne (local.get $pc) (i32.const 0)))
+        (call $pack (i32.add (local.get $b) (i32.add (i32.mul (local.get $pc) (local.get $sbk))
+                                                     (i32.mul (local.get $jc) (local.get $sbn))))
+                    (local.get $sbk) (local.get $sbn) (local.get $kc) (local.get $nc) (local.get $work))
+        (local.set $ir (i32.const 0))
+        (block $ir_done (loop $ir_loop
+          (br_if $ir_done (i32.ge_s (local.get $ir) (local.get $M)))
+          (local.set $mr (i32.sub (local.get $M) (local.get $ir)))
+          (if (i32.gt_s (local.get $mr) (i32.const %(MR)d)) (then (local.set $mr (i32.const %(MR)d))))
+          (local.set $ap (i32.add (local.get $a) (i32.add (i32.mul (local.get $ir) (local.get $sam))
+                                                          (i32.mul (local.get $pc) (local.get $sak)))))
+          (local.set $jr (i32.const 0))
+          (block $jr_done (loop $jr_loop
+            (br_if $jr_done (i32.ge_s (local.get $jr) (local.get $nc)))
+            (local.set $nr (i32.sub (local.get $nc) (local.get $jr)))
+            (local.set $cp (i32.add (local.get $c) (i32.add (i32.mul (local.get $ir) (local.get $ldc))
+                                                            (i32.shl (i32.add (local.get $jc) (local.get $jr))
+                                                                     (i32.const 2)))))
+            (local.set $bp (i32.add (local.get $work) (i32.mul (local.get $jr) (i32.shl (local.get $kc) (i32.const 2)))))
+            (if (i32.ge_s (local.get $nr) (i32.const 8))
+              (then (local.set $tile (local.get $cp)) (local.set $tld (local.get $ldc)))
+              (else  ;; fewer than 8 columns left: compute in the edge tile, copy the valid columns
+                (local.set $tile (local.get $edge)) (local.set $tld (i32.const 32))
+                (if (local.get $acc) (then (call $copy (local.get $cp) (local.get $ldc) (local.get $edge)
+                                                       (i32.const 32) (local.get $mr) (local.get $nr))))))
+            %(dispatch)s
+            (if (i32.lt_s (local.get $nr) (i32.const 8))
+              (then (call $copy (local.get $edge) (i32.const 32) (local.get $cp) (local.get $ldc) (local.get $mr)
+                              (local.get $nr))))
+            (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
+            (br $jr_loop)))
+          (local.set $ir (i32.add (local.get $ir) (i32.const %(MR)d)))
+          (br $ir_loop)))
+        (local.set $pc (i32.add (local.get $pc) (i32.const %(KC)d)))
+        (br $pc_loop)))
+      (local.set $jc (i32.add (local.get $jc) (i32.const %(NC)d)))
+      (br $jc_loop)))
+  )
+"""
+
+
+def wat(variant: str) -> str:
+    """The WebAssembly text of one variant ('relaxed' or 'plain')."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown kernel variant {variant!r}; expected one of {', '.join(VARIANTS)}")
+    args = "(local.get $kc) (local.get $ap) (local.get $sam) (local.get $sak) (local.get $bp) (local.get $tile) " \
+           "(local.get $tld) (local.get $acc)"
+    dispatch = ""
+    for rows in range(1, MR):  # (if (mr == 1) call micro1 else if (mr == 2) ... else call micro5)
+        dispatch += f"(if (i32.eq (local.get $mr) (i32.const {rows})) (then (call $micro{rows} {args})) (else "
+    dispatch += f"(call $micro{MR} {args})" + "))" * (MR - 1)
+    body = SGEMM % {"work": WORK_BYTES, "packed": KC * NC * 4, "KC": KC, "NC": NC, "MR": MR, "dispatch": dispatch}
+    micro = "\n".join(_micro(variant, rows) for rows in range(1, MR + 1))
+    header = f";; nnlib SIMD kernels, {variant} variant: generated by scripts/simd_kernels.py, do not edit.\n"
+    return header + '(module\n  (import "env" "memory" (memory 0))\n' + PACK + micro + "\n" + body + ")\n"
+
+
+def _uleb(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def with_dylink(module: bytes) -> bytes:
+    """``module`` with a ``dylink.0`` section first (Emscripten's side-module marker): a memory-info subsection
+    saying the module needs 0 bytes of memory and 0 table slots of its own."""
+    if module[:8] != b"\0asm\1\0\0\0":
+        raise KernelBuildError("wat2wasm did not produce a WebAssembly 1.0 module")
+    mem_info = _uleb(0) * 4  # memory size, memory alignment (log2), table size, table alignment
+    subsection = b"\x01" + _uleb(len(mem_info)) + mem_info  # WASM_DYLINK_MEM_INFO
+    name = b"dylink.0"
+    payload = _uleb(len(name)) + name + subsection
+    return module[:8] + b"\0" + _uleb(len(payload)) + payload + module[8:]
+
+
+def assemble(variant: str) -> bytes:
+    """One variant as a Pyodide side module (bytes). Needs Node.js and `npm ci` (wabt in node_modules)."""
+    node = shutil.which("node")
+    if node is None or not WAT2WASM.is_file():
+        raise KernelBuildError(
+            f"assembling nnlib's WebAssembly kernels needs Node.js and the npm package wabt ({WAT2WASM} is "
+            f"{'present' if WAT2WASM.is_file() else 'missing'}, node is {'on PATH' if node else 'not on PATH'}): "
+            "run `npm ci` in the repository root")
+    flags = ["--enable-relaxed-simd"] if variant == "relaxed" else []  # plain: wat2wasm refuses any relaxed op
+    with tempfile.TemporaryDirectory(prefix="nnlib-wat-") as tmp:
+        src, out = Path(tmp) / f"{variant}.wat", Path(tmp) / f"{variant}.wasm"
+        src.write_text(wat(variant), encoding="utf-8")
+        proc = subprocess.run([node, str(WAT2WASM), *flags, str(src), "-o", str(out)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise KernelBuildError(f"wat2wasm failed on the {variant} kernels:\n{proc.stderr}")
+        return with_dylink(out.read_bytes())
+
+
+def build(out_dir: Path) -> list[Path]:
+    """Write both variants into ``out_dir`` (the nnlib package folder of a wheel build); returns their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for variant in VARIANTS:
+        path = out_dir / FILES[variant]
+        path.write_bytes(assemble(variant))
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", type=Path, help="folder to write simd-relaxed.wasm and simd.wasm into")
+    parser.add_argument("--wat", choices=VARIANTS, help="print the WebAssembly text of a variant instead")
+    args = parser.parse_args(argv)
+    if args.wat:
+        print(wat(args.wat), end="")
+        return 0
+    if args.out is None:
+        parser.error("give an output folder, or --wat VARIANT")
+    try:
+        for path in build(args.out):
+            print(f"wrote {path} ({path.stat().st_size} bytes)")
+    except KernelBuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
