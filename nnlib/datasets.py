@@ -45,6 +45,7 @@ __all__ = [
     "load_digits",
     "load_mnist",
     "load_parity",
+    "bundled_path",
     "read_idx",
     "parse_idx",
     "one_hot",
@@ -156,6 +157,18 @@ def _bundled(name: str) -> dict[str, np.ndarray]:
     with resources.files("nnlib").joinpath("data", name).open("rb") as f:
         with np.load(f, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
+
+
+def bundled_path(name: str) -> Path:
+    """Path of a file shipped in ``nnlib/data``: the bundled data sets, and the weights of the network the
+    forward-pass lesson runs (``mnist_sigmoid_mlp.npz``, made by ``scripts/train_lesson_weights.py``; read it with
+    :func:`nnlib.io.load_params` or :func:`nnlib.io.load_network`)."""
+    folder = resources.files("nnlib").joinpath("data")
+    path = folder.joinpath(name)
+    if not path.is_file():
+        have = sorted(p.name for p in folder.iterdir() if p.is_file())
+        raise FileNotFoundError(f"nnlib/data has no file {name!r}; it holds {', '.join(have)}")
+    return Path(str(path))
 
 
 def train_validation_split(
