@@ -395,7 +395,7 @@ def test_book_page_examples_run_and_print_what_the_page_says(lang, tmp_path, mon
 
     page = (Path(__file__).resolve().parent.parent / "docs" / lang / "book.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", page, re.S)
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     # The book's trained parameters, as a pickle in the book's format (a dict of arrays), for the last example.
     book_params = {k: v.copy() for k, v in SimpleConvNet(seed=1).params.items()}
     (tmp_path / "params.pkl").write_bytes(pickle.dumps(book_params))
