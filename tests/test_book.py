@@ -178,6 +178,8 @@ def test_biases_that_cannot_fit_name_the_layer():
         BatchNormalization(np.ones(3), [0.0, 0.0])
     with pytest.raises(ValueError, match=r"BatchNormalization needs gamma of shape \(D,\)"):
         BatchNormalization(np.ones((2, 2)), 0.0)
+    with pytest.raises(ValueError, match=r"BatchNormalization needs beta of shape \(D,\) or a number, got 'zero'"):
+        BatchNormalization(1.0, "zero")
 
 
 # ------------------------------------------------------------------------------------ 4. the book's helpers
