@@ -256,7 +256,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     # One summary line: the test accuracy, how long training ran, and the validation accuracy it was chosen by.
     summary = f"test accuracy: {acc:.4f} after {_plural(trainer.current_epoch, 'epoch')} in {trainer.elapsed:.1f} s"
     if trainer.stopped_early:
-        summary += f" (stopped early, of {epochs})"
+        summary += f" (stopped early; {epochs} planned)"
     if trainer.best_epoch:
         best = trainer.val_acc_list[trainer.best_epoch - 1]
         summary += f"; best validation accuracy {best:.4f} at epoch {trainer.best_epoch} (its parameters kept)"

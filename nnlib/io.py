@@ -1,4 +1,6 @@
-"""Saving and loading parameters and whole ready networks as ``.npz`` files, never with pickle.
+"""Saving and loading parameters and whole ready networks as ``.npz`` files, never with pickle (the book's
+``save_params``/``load_params`` use pickle, which can run code hidden in a file; copy arrays unpickled from a file you
+trust into a network with :func:`assign_params`).
 
 An ``.npz`` file is a zip archive holding one ``.npy`` file per array. nnlib writes it itself so that
 

@@ -371,7 +371,11 @@ class BatchNormalization(Layer):
     ) -> None:
         given = {"gamma": gamma, "beta": beta, "running_mean": running_mean, "running_var": running_var}
         for name, value in given.items():
-            if value is not None and np.ndim(value) > 1:
+            try:
+                kind, ndim = (None, 0) if value is None else (np.asarray(value).dtype.kind, np.ndim(value))
+            except ValueError:  # a ragged sequence
+                kind, ndim = "O", 1
+            if kind not in (None, "f", "i", "u") or ndim > 1:
                 raise ValueError(f"BatchNormalization needs {name} of shape (D,) or a number, got {_describe(value)}")
         self.momentum, self.eps = momentum, eps
         self.gamma = self.beta = self.running_mean = self.running_var = None

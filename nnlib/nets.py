@@ -3,7 +3,10 @@
 Every network has ``params`` (name -> array: ``W1``, ``b1``, ``W2``, ..., ``gamma1``, ``beta1``), ``predict(x)``,
 ``loss(x, t)``, ``accuracy(x, t)``, ``gradient(x, t)`` (backpropagation, a dict with the names of ``params``) and
 ``numerical_gradient(x, t)``, so ``optimizer.update(net.params, net.gradient(x, t))`` trains any of them.
-Targets ``t`` are integer labels ``(N,)`` or one-hot rows ``(N, C)``.
+Targets ``t`` are integer labels ``(N,)`` (or a column ``(N, 1)``) or one-hot rows ``(N, C)``.
+
+Every network computes in one dtype, that of its parameters: float64 by default, as in the book, or float32 with
+``dtype=np.float32``; inputs are converted to it. ``MultiLayerNetExtend`` is the book's name for ``MultiLayerNet``.
 """
 
 from __future__ import annotations
@@ -278,7 +281,7 @@ class TwoLayerNet(ReadyNet):
         output_size: number of classes C; scores have shape ``(N, C)``.
         weight_init_std: standard deviation of the initial weights: a number, or 'relu'/'he' (``sqrt(2/fan_in)``),
             'sigmoid'/'xavier' (``sqrt(1/fan_in)``).
-        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (half the memory, often faster).
         seed: an int or ``numpy.random.Generator`` for the initial weights (None: a fresh random start).
     """
 
@@ -323,7 +326,7 @@ class MultiLayerNet(ReadyNet):
         use_dropout: a Dropout layer after every hidden activation.
         dropout_ratio: the fraction of units each Dropout silences while training, in [0, 1).
         use_batchnorm: a BatchNormalization layer after every hidden Affine layer.
-        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (half the memory, often faster).
         seed: an int or ``numpy.random.Generator`` for the initial weights and the dropout masks.
         dropout_ration: the book's MultiLayerNetExtend spells ``dropout_ratio`` this way; either name works.
     """
@@ -400,7 +403,7 @@ class SimpleConvNet(ReadyNet):
         hidden_size: width of the hidden Affine layer.
         output_size: number of classes C; scores have shape ``(N, C)``.
         weight_init_std: standard deviation of the initial weights: a number, or 'relu'/'he', 'sigmoid'/'xavier'.
-        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (half the memory, often faster).
         seed: an int or ``numpy.random.Generator`` for the initial weights.
     """
 
@@ -464,7 +467,7 @@ class DeepConvNet(ReadyNet):
         hidden_size: width of the hidden Affine layer.
         output_size: number of classes C; scores have shape ``(N, C)``.
         dropout_ratio: the fraction of units each of the two Dropout layers silences while training, in [0, 1).
-        dtype: float64 (the book's precision, needed by gradient checks) or float32 (about twice as fast).
+        dtype: float64 (the book's precision, needed by gradient checks) or float32 (half the memory, often faster).
         seed: an int or ``numpy.random.Generator`` for the initial weights and the dropout masks.
     """
 

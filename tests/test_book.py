@@ -178,6 +178,8 @@ def test_biases_that_cannot_fit_name_the_layer():
         BatchNormalization(np.ones(3), [0.0, 0.0])
     with pytest.raises(ValueError, match=r"BatchNormalization needs gamma of shape \(D,\)"):
         BatchNormalization(np.ones((2, 2)), 0.0)
+    with pytest.raises(ValueError, match=r"BatchNormalization needs beta of shape \(D,\) or a number, got 'zero'"):
+        BatchNormalization(1.0, "zero")
 
 
 # ------------------------------------------------------------------------------------ 4. the book's helpers
@@ -379,3 +381,38 @@ def test_apply_filter_pattern():
         expected = np.einsum("ijkl,kl->ij", sliding_window_view(img[0, 0], (5, 5)), w[0, 0])
         assert out.shape == (24, 24)
         np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-7)
+
+
+# ------------------------------------------------------------------------------- 6. the "Coming from the book" page
+
+
+@pytest.mark.native_only  # reads the repository's docs/, which the in-browser test run does not have
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_book_page_examples_run_and_print_what_the_page_says(lang, tmp_path, monkeypatch, capsys):
+    import pickle
+    import re
+    from pathlib import Path
+
+    from nnlib.nets import SimpleConvNet
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / lang / "book.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    assert len(blocks) == 4
+    # The book's trained parameters, as a pickle in the book's format (a dict of arrays), for the last example.
+    book_params = {k: v.copy() for k, v in SimpleConvNet(seed=1).params.items()}
+    (tmp_path / "params.pkl").write_bytes(pickle.dumps(book_params))
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, f"docs/{lang}/book.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    # The optimizer comparison: the four optimizers, each now near the minimum at (0, 0).
+    for line, name in zip(out[:4], ["SGD", "Momentum", "AdaGrad", "Adam"]):
+        x, y = (float(v) for v in re.findall(r"[xy] = ([-+.\d]+)", line))
+        assert line.startswith(name) and x**2 / 20 + y**2 < 0.05 * (7.0**2 / 20 + 2.0**2)
+    # The cross-entropy numbers the page quotes in its text and comments.
+    assert out[4] == "0.5108256237659907" and "0.5108256" in page and "0.5108255" in page
+    assert 700 < float(out[5]) < 710 and "708" in page
+    from nnlib.io import load_params
+
+    saved = load_params(tmp_path / "params.npz")
+    assert all(np.array_equal(saved[k], book_params[k]) for k in book_params)

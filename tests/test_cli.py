@@ -164,6 +164,19 @@ def test_bad_arguments_exit_with_status_2(capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
+def test_early_stop_in_the_summary(capsys):
+    argv = ["train", "--model", "two-layer", "--data", "digits", "--epochs", "30", "--validation-split", "0.2"]
+    code, out, _ = run_main(capsys, *argv, "--patience", "1", "--quiet")
+    assert code == 0
+    match = re.search(
+        r"^test accuracy: 0\.\d{4} after (\d+) epochs in [\d.]+ s \(stopped early; 30 planned\); "
+        r"best validation accuracy 0\.\d{4} at epoch (\d+) \(its parameters kept\)$",
+        out,
+        re.M,
+    )
+    assert match and int(match.group(2)) < int(match.group(1)) < 30, out
+
+
 def test_one_epoch_is_singular(capsys):
     code, out, err = run_main(capsys, "train", "--model", "two-layer", "--data", "digits", "--epochs", "1")
     assert code == 0
