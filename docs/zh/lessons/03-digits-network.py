@@ -149,7 +149,7 @@ for name in ["W1", "b1", "W2", "b2"]:
 #
 # $$W \leftarrow W - \eta\, \frac{\partial L}{\partial W}, \qquad \eta = \text{学习率}.$$
 #
-# 把训练集完整过一遍（一个 **epoch**）：
+# 把训练集完整过一遍，叫作一**轮**（epoch）：
 
 # %%
 def accuracy(params, X, t):
@@ -164,7 +164,7 @@ for i in rng.permutation(len(x_train)):
     for name in params:
         params[name] -= 0.1 * grads[name]
 seconds = time.perf_counter() - start
-print(f"一个 epoch，每步一张图片：{seconds:.3f} 秒，测试准确率 {accuracy(params, x_test, t_test):.3f}")
+print(f"一轮，每步一张图片：{seconds:.3f} 秒，测试准确率 {accuracy(params, x_test, t_test):.3f}")
 
 # %% [markdown]
 # 已经能用了。但每一步做的都是很小的矩阵乘法，时间大多花在 Python 自身的开销上，而不是算术上；
@@ -196,7 +196,7 @@ start = time.perf_counter()
 history = train(params)
 seconds = time.perf_counter() - start
 train_loss, train_acc, test_acc = zip(*history)
-print(f"20 个 epoch 用时 {seconds:.2f} 秒（每个 epoch {seconds / 20 * 1000:.1f} 毫秒）")
+print(f"20 轮用时 {seconds:.2f} 秒（每轮 {seconds / 20 * 1000:.1f} 毫秒）")
 print(f"最终损失 {train_loss[-1]:.3f}，训练准确率 {train_acc[-1]:.3f}，测试准确率 {test_acc[-1]:.3f}")
 
 # %%
@@ -224,7 +224,7 @@ plt.show()
 # [`TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet) 把 Affine → ReLU → Affine → SoftmaxWithLoss 串起来
 # （隐藏层用 ReLU 代替我们的 sigmoid），并用反向传播计算梯度；
 # [`Trainer`](../../reference/trainer/#nnlib.trainer.Trainer) 负责小批量训练循环，记录损失和准确率，
-# 并在每次迭代和每个 epoch 之后把进度报告给 `callback`。在浏览器里，页面还会根据这些报告画出实时的进度条。
+# 并在每次迭代和每一轮之后把进度报告给 `callback`。在浏览器里，页面还会根据这些报告画出实时的进度条。
 
 # %%
 from nnlib.nets import TwoLayerNet
@@ -233,8 +233,8 @@ from nnlib.trainer import Trainer
 
 def report(info):
     if info["event"] == "epoch" and info["epoch"] % 5 == 0:
-        print(f"第 {info['epoch']:2d}/{info['epochs']} 个 epoch  损失 {info['loss']:.3f}  "
-              f"训练 {info['train_acc']:.3f}  测试 {info['test_acc']:.3f}")
+        print(f"第 {info['epoch']:2d}/{info['epochs']} 轮  损失 {info['loss']:.3f}  "
+              f"训练准确率 {info['train_acc']:.1%}  测试准确率 {info['test_acc']:.1%}")
 
 
 net = TwoLayerNet(input_size=64, hidden_size=30, output_size=10, weight_init_std="he", seed=0)
@@ -271,4 +271,4 @@ plt.show()
 # * 逐个样本更新可行，但时间都耗在 Python 上；小批量把计算变成矩阵乘法，梯度估计也更平稳。
 # * 评价一个网络，要看它在没训练过的数据上的准确率。
 #
-# 动手试试：修改上面单元格中的 `hidden_size`、学习率或 epoch 数，再运行一遍。
+# 动手试试：修改上面单元格中的 `hidden_size`、学习率或轮数，再运行一遍。
