@@ -95,7 +95,7 @@ const STRINGS = {
     progressStart: "训练中……",
     separator: " · ",
     epoch: (e, n) => `第 ${e}/${n} 轮`,
-    iteration: (i, n) => `迭代 ${i}/${n}`,
+    iteration: (i, n) => `第 ${i}/${n} 次迭代`,
     loss: "损失",
     trainAcc: "训练准确率",
     testAcc: "测试准确率",

@@ -309,7 +309,7 @@ from nnlib.trainer import Trainer
 def report(info):
     if info["event"] == "epoch" and info["epoch"] % 5 == 0:
         print(f"epoch {info['epoch']:2d}/{info['epochs']}  loss {info['loss']:.3f}  "
-              f"train {info['train_acc']:.3f}  test {info['test_acc']:.3f}")
+              f"train acc {info['train_acc']:.1%}  test acc {info['test_acc']:.1%}")
 
 
 net = TwoLayerNet(input_size=64, hidden_size=30, output_size=10, weight_init_std="he", seed=0)
