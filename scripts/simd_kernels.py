@@ -210,6 +210,105 @@ SGEMM = """
 """
 
 
+POOL = """
+  ;; Max pooling over ph x pw windows that tile the image, on images stored with the batch and channels innermost
+  ;; (nnlib's convolution output): pixel (y, x) is a run of L floats (L a multiple of 4) at x + y*sy + x*sx.
+  ;; out: (oh, ow, L) floats, win: (oh, ow, L) bytes, the offset dy*pw + dx in its window of each maximum (the first
+  ;; one on ties: only a strictly greater value takes over; NaN propagates to the output, as in np.maximum).
+  (func (export "nnlib_maxpool") (param $x i32) (param $sy i32) (param $sx i32) (param $oh i32) (param $ow i32)
+      (param $ph i32) (param $pw i32) (param $L i32) (param $out i32) (param $win i32)
+    (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dx i32)
+    (local $m v128) (local $w v128) (local $c v128) (local $gt v128)
+    (block $y_done (loop $y_loop
+      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $x_done (loop $x_loop
+        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $base (i32.add (local.get $x) (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $ph)) (local.get $sy))
+                                                          (i32.mul (i32.mul (local.get $ox) (local.get $pw)) (local.get $sx)))))
+        (local.set $l (i32.const 0))
+        (block $l_done (loop $l_loop
+          (br_if $l_done (i32.ge_s (local.get $l) (local.get $L)))
+          (local.set $m (v128.load (i32.add (local.get $base) (i32.shl (local.get $l) (i32.const 2)))))
+          (local.set $w (v128.const i32x4 0 0 0 0))
+          (local.set $k (i32.const 0))
+          (local.set $dy (i32.const 0))
+          (block $dy_done (loop $dy_loop
+            (br_if $dy_done (i32.ge_s (local.get $dy) (local.get $ph)))
+            (local.set $dx (i32.const 0))
+            (block $dx_done (loop $dx_loop
+              (br_if $dx_done (i32.ge_s (local.get $dx) (local.get $pw)))
+              (if (local.get $k) (then
+                (local.set $c (v128.load (i32.add (i32.add (local.get $base) (i32.shl (local.get $l) (i32.const 2)))
+                                                  (i32.add (i32.mul (local.get $dy) (local.get $sy))
+                                                           (i32.mul (local.get $dx) (local.get $sx))))))
+                (local.set $gt (f32x4.gt (local.get $c) (local.get $m)))
+                (local.set $m (f32x4.max (local.get $m) (local.get $c)))
+                (local.set $w (v128.bitselect (i32x4.splat (local.get $k)) (local.get $w) (local.get $gt)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
+              (br $dx_loop)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+            (br $dy_loop)))
+          (v128.store (local.get $out) (local.get $m))
+          (v128.store32_lane 0 (local.get $win)
+            (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $w) (local.get $w)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $win (i32.add (local.get $win) (i32.const 4)))
+          (local.set $l (i32.add (local.get $l) (i32.const 4)))
+          (br $l_loop)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $x_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $y_loop)))
+  )
+
+  ;; Its backward pass: each pixel of the windows gets dout where it held the maximum, else 0. dout: (oh, ow, L)
+  ;; floats laid out as out; dx: the input's layout (pixels outside every window are not written).
+  (func (export "nnlib_maxpool_backward") (param $dout i32) (param $win i32) (param $oh i32) (param $ow i32)
+      (param $ph i32) (param $pw i32) (param $L i32) (param $dx i32) (param $sy i32) (param $sx i32)
+    (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dxo i32)
+    (local $d v128) (local $w v128) (local $p i32)
+    (block $y_done (loop $y_loop
+      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $x_done (loop $x_loop
+        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $base (i32.add (local.get $dx) (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $ph)) (local.get $sy))
+                                                           (i32.mul (i32.mul (local.get $ox) (local.get $pw)) (local.get $sx)))))
+        (local.set $l (i32.const 0))
+        (block $l_done (loop $l_loop
+          (br_if $l_done (i32.ge_s (local.get $l) (local.get $L)))
+          (local.set $d (v128.load (local.get $dout)))
+          (local.set $w (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $win)))))
+          (local.set $k (i32.const 0))
+          (local.set $dy (i32.const 0))
+          (block $dy_done (loop $dy_loop
+            (br_if $dy_done (i32.ge_s (local.get $dy) (local.get $ph)))
+            (local.set $dxo (i32.const 0))
+            (block $dx_done (loop $dx_loop
+              (br_if $dx_done (i32.ge_s (local.get $dxo) (local.get $pw)))
+              (local.set $p (i32.add (i32.add (local.get $base) (i32.shl (local.get $l) (i32.const 2)))
+                                     (i32.add (i32.mul (local.get $dy) (local.get $sy)) (i32.mul (local.get $dxo) (local.get $sx)))))
+              (v128.store (local.get $p)
+                (v128.and (local.get $d) (i32x4.eq (local.get $w) (i32x4.splat (local.get $k)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $dxo (i32.add (local.get $dxo) (i32.const 1)))
+              (br $dx_loop)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+            (br $dy_loop)))
+          (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
+          (local.set $win (i32.add (local.get $win) (i32.const 4)))
+          (local.set $l (i32.add (local.get $l) (i32.const 4)))
+          (br $l_loop)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $x_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $y_loop)))
+  )
+"""
+
+
 def wat(variant: str) -> str:
     """The WebAssembly text of one variant ('relaxed' or 'plain')."""
     if variant not in VARIANTS:
@@ -223,7 +322,7 @@ def wat(variant: str) -> str:
     body = SGEMM % {"work": WORK_BYTES, "packed": KC * NC * 4, "KC": KC, "NC": NC, "MR": MR, "dispatch": dispatch}
     micro = "\n".join(_micro(variant, rows) for rows in range(1, MR + 1))
     header = f";; nnlib SIMD kernels, {variant} variant: generated by scripts/simd_kernels.py, do not edit.\n"
-    return header + '(module\n  (import "env" "memory" (memory 0))\n' + PACK + micro + "\n" + body + ")\n"
+    return header + '(module\n  (import "env" "memory" (memory 0))\n' + PACK + micro + "\n" + body + POOL + ")\n"
 
 
 def _uleb(n: int) -> bytes:
