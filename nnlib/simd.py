@@ -51,6 +51,9 @@ class Kernel:
         self._maxpool.argtypes = [ctypes.c_void_p] + [ctypes.c_int32] * 7 + [ctypes.c_void_p] * 2
         self._maxpool_backward.argtypes = [ctypes.c_void_p] * 2 + [ctypes.c_int32] * 5 + [ctypes.c_void_p] + [
             ctypes.c_int32] * 2
+        self._adam = lib.nnlib_adam
+        self._adam.restype = None
+        self._adam.argtypes = [ctypes.c_void_p] * 4 + [ctypes.c_int32] + [ctypes.c_float] * 4
 
     def __repr__(self) -> str:
         return f"Kernel({self.variant!r})"
@@ -190,4 +193,22 @@ def max_pool_tiles_backward(dout: np.ndarray, winner: np.ndarray, dx: np.ndarray
         return False
     kernel._maxpool_backward(dout.ctypes.data, winner.ctypes.data, oh, ow, ph, pw, run, dx.ctypes.data,
                              dx.strides[2], dx.strides[3])
+    return True
+
+
+def adam_update(p: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray, beta1: float, beta2: float, scale: float,
+                eps: float) -> bool:
+    """Adam's step as :class:`~nnlib.optimizers.Adam` writes it, ``m = beta1 m + g; v = beta2 v + g^2;
+    p -= scale m / (sqrt(v) + eps)``, in one pass of the kernel instead of ten NumPy passes, with the same float32
+    operations in the same order (the same result to the bit). Returns False, changing nothing, where the kernel does
+    not apply (natively, float64, arrays that are not C-contiguous float32 of one shape)."""
+    kernel = _active if _loaded else active()
+    if kernel is None or not _enabled:
+        return False
+    for a in (p, m, v, g):
+        if type(a) is not np.ndarray or a.dtype != np.float32 or not a.flags.c_contiguous or a.shape != p.shape:
+            return False
+    if not (p.flags.writeable and m.flags.writeable and v.flags.writeable):
+        return False
+    kernel._adam(p.ctypes.data, m.ctypes.data, v.ctypes.data, g.ctypes.data, p.size, beta1, beta2, scale, eps)
     return True
