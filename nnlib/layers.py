@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .functions import log_softmax, sigmoid
-from .simd import matmul
+from .simd import matmul, max_pool_tiles, max_pool_tiles_backward
 from .util import (
     SeedLike,
     as_rng,
@@ -596,6 +596,10 @@ class Pooling(Layer):
         N, C, H, W = x.shape
         ph, pw = self.pool_h, self.pool_w
         out_h, out_w = H // ph, W // pw  # a last partial window is dropped, as in the general case
+        pooled = max_pool_tiles(x, ph, pw)  # the browser's SIMD kernel, where it applies
+        if pooled is not None:
+            self.x_shape, self.x, (out, self.winner), self.arg_max = x.shape, x, pooled, None
+            return out
         # tiles[:, :, i, dy, j, dx] is pixel (i*ph + dy, j*pw + dx): for a fixed offset (dy, dx) in the window, a
         # strided view of shape (N, C, OH, OW). No copy.
         tiles = x[:, :, : out_h * ph, : out_w * pw].reshape(N, C, out_h, ph, out_w, pw)
@@ -625,6 +629,8 @@ class Pooling(Layer):
                 dx[:, :, :, out_w * pw :] = 0
         else:
             dx = np.zeros_like(self.x, dtype=dout.dtype) if cropped else np.empty_like(self.x, dtype=dout.dtype)
+        if max_pool_tiles_backward(dout, self.winner, dx, ph, pw):  # the browser's SIMD kernel, where it applies
+            return dx
         dtiles = dx[:, :, : out_h * ph, : out_w * pw].reshape(N, C, out_h, ph, out_w, pw)
         for k in range(ph * pw):  # every pixel gets dout where it was its window's maximum, else 0
             np.multiply(dout, self.winner == k, out=dtiles[:, :, :, k // pw, :, k % pw])

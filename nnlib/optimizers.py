@@ -11,6 +11,8 @@ from collections.abc import Mapping, MutableMapping
 
 import numpy as np
 
+from .simd import adam_update
+
 
 class Optimizer:
     """Base class: checks that every parameter has a gradient of its shape, then calls ``_step`` per parameter.
@@ -252,6 +254,8 @@ class Adam(Optimizer):
         if key not in self._m_sum:
             self._m_sum[key], self._v_sum[key], self._buf[key] = np.zeros_like(p), np.zeros_like(p), np.empty_like(p)
         m_sum, v_sum, buf = self._m_sum[key], self._v_sum[key], self._buf[key]
+        if adam_update(p, m_sum, v_sum, g, self.beta1, self.beta2, self._scale, self._eps_sum):
+            return  # the browser's SIMD kernel did the passes below in one
         m_sum *= self.beta1  # m_sum = beta1 * m_sum + g
         m_sum += g
         v_sum *= self.beta2  # v_sum = beta2 * v_sum + g^2

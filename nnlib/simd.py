@@ -46,6 +46,14 @@ class Kernel:
         lib.nnlib_sgemm_work_bytes.restype = ctypes.c_int32
         self._work = np.empty(lib.nnlib_sgemm_work_bytes() // 4, dtype=np.float32)  # packed blocks of B
         self._work_ptr = self._work.ctypes.data
+        self._maxpool, self._maxpool_backward = lib.nnlib_maxpool, lib.nnlib_maxpool_backward
+        self._maxpool.restype = self._maxpool_backward.restype = None
+        self._maxpool.argtypes = [ctypes.c_void_p] + [ctypes.c_int32] * 7 + [ctypes.c_void_p] * 2
+        self._maxpool_backward.argtypes = [ctypes.c_void_p] * 2 + [ctypes.c_int32] * 5 + [ctypes.c_void_p] + [
+            ctypes.c_int32] * 2
+        self._adam = lib.nnlib_adam
+        self._adam.restype = None
+        self._adam.argtypes = [ctypes.c_void_p] * 4 + [ctypes.c_int32] + [ctypes.c_float] * 4
 
     def __repr__(self) -> str:
         return f"Kernel({self.variant!r})"
@@ -136,3 +144,71 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ):
         return a @ b
     return kernel.matmul(a, b)
+
+
+def _pixel_runs(a: np.ndarray) -> int | None:
+    """For images ``(N, C, H, W)`` stored with N and C innermost (nnlib's convolution output, and what pooling and
+    ReLU keep), the length of the contiguous float32 run at each pixel, ``N * C``; None for any other layout."""
+    n, c = a.shape[:2]
+    sn, sc = a.strides[:2]
+    item = a.itemsize
+    contiguous_run = (sc == item and (sn == c * item or n == 1)) or (sn == item and (sc == n * item or c == 1))
+    if not contiguous_run or min(abs(a.strides[2]), abs(a.strides[3])) < n * c * item:
+        return None
+    return n * c
+
+
+def max_pool_tiles(x: np.ndarray, ph: int, pw: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Max pooling over ``ph x pw`` windows tiling ``x`` ``(N, C, H, W)`` in the kernel: ``(out, winner)`` as
+    :class:`~nnlib.layers.Pooling` computes them (out in x's memory order, winner the offset ``dy * pw + dx`` of each
+    maximum as uint8), or None where the kernel does not apply (natively, float64, other layouts): then the layer
+    uses NumPy."""
+    kernel = _active if _loaded else active()
+    if kernel is None or not _enabled or type(x) is not np.ndarray or x.dtype != np.float32 or x.ndim != 4:
+        return None
+    run = _pixel_runs(x)
+    oh, ow = x.shape[2] // ph, x.shape[3] // pw
+    if run is None or run % 4 or ph * pw > 255 or oh * ow == 0:
+        return None
+    out = np.empty_like(x[:, :, :oh, :ow])  # x's memory order ("K")
+    winner = np.empty_like(out, dtype=np.uint8)
+    if _pixel_runs(out) != run or out.strides[2:] != (ow * run * 4, run * 4) or not out.flags.writeable:
+        return None
+    kernel._maxpool(x.ctypes.data, x.strides[2], x.strides[3], oh, ow, ph, pw, run, out.ctypes.data,
+                    winner.ctypes.data)
+    return out, winner
+
+
+def max_pool_tiles_backward(dout: np.ndarray, winner: np.ndarray, dx: np.ndarray, ph: int, pw: int) -> bool:
+    """The backward pass of :func:`max_pool_tiles` into ``dx`` (the input's shape and memory order): every pixel of
+    a window gets ``dout`` where it held the maximum, else 0. ``dout`` must be stored like ``winner``. Returns False,
+    writing nothing, where the kernel does not apply."""
+    kernel = _active if _loaded else active()
+    if kernel is None or not _enabled or dout.dtype != np.float32 or dx.dtype != np.float32:
+        return False
+    run = _pixel_runs(dx)
+    oh, ow = winner.shape[2:]
+    if (run is None or run % 4 or _pixel_runs(dout) != run or dout.strides[2:] != (ow * run * 4, run * 4)
+            or winner.strides[2:] != (ow * run, run) or not dx.flags.writeable):
+        return False
+    kernel._maxpool_backward(dout.ctypes.data, winner.ctypes.data, oh, ow, ph, pw, run, dx.ctypes.data,
+                             dx.strides[2], dx.strides[3])
+    return True
+
+
+def adam_update(p: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray, beta1: float, beta2: float, scale: float,
+                eps: float) -> bool:
+    """Adam's step as :class:`~nnlib.optimizers.Adam` writes it, ``m = beta1 m + g; v = beta2 v + g^2;
+    p -= scale m / (sqrt(v) + eps)``, in one pass of the kernel instead of ten NumPy passes, with the same float32
+    operations in the same order (the same result to the bit). Returns False, changing nothing, where the kernel does
+    not apply (natively, float64, arrays that are not C-contiguous float32 of one shape)."""
+    kernel = _active if _loaded else active()
+    if kernel is None or not _enabled:
+        return False
+    for a in (p, m, v, g):
+        if type(a) is not np.ndarray or a.dtype != np.float32 or not a.flags.c_contiguous or a.shape != p.shape:
+            return False
+    if not (p.flags.writeable and m.flags.writeable and v.flags.writeable):
+        return False
+    kernel._adam(p.ctypes.data, m.ctypes.data, v.ctypes.data, g.ctypes.data, p.size, beta1, beta2, scale, eps)
+    return True

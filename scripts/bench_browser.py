@@ -31,6 +31,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -205,17 +206,14 @@ def ready_page(context, url: str):
 
 
 def native(code: str) -> dict:
-    """`code` run natively, with NumPy's BLAS on one thread (Pyodide has one); the JSON its last line printed."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        limits = contextlib.nullcontext()
-    else:
-        limits = threadpool_limits(1)
-    out = io.StringIO()
-    with limits, contextlib.redirect_stdout(out):
-        exec(compile(code, "<bench>", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own benchmark code
-    return json.loads(out.getvalue().strip().splitlines()[-1])
+    """`code` run natively in a fresh process, NumPy's BLAS on one thread (Pyodide has one: and on a busy machine
+    a BLAS with more threads than free cores collapses); the JSON its last line printed."""
+    one = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, **one}, capture_output=True, text=True,
+                          cwd=ROOT, timeout=1800)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the native benchmark failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 TFJS_FILES = {"tfjs/dist/tf.min.js": "tf.min.js", "tfjs-backend-wasm/dist/tf-backend-wasm.min.js": "tf-backend-wasm.min.js",
@@ -278,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", default=os.environ.get("NNLIB_PYODIDE_MIRROR"), help="Pyodide folder to self-host")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     args = parser.parse_args(argv)
+    # Native NumPy on one thread, like Pyodide, before anything here loads it (the lesson cells run in this process).
+    os.environ.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -210,6 +210,146 @@ SGEMM = """
 """
 
 
+POOL = """
+  ;; Max pooling over ph x pw windows that tile the image, on images stored with the batch and channels innermost
+  ;; (nnlib's convolution output): pixel (y, x) is a run of L floats (L a multiple of 4) at x + y*sy + x*sx.
+  ;; out: (oh, ow, L) floats, win: (oh, ow, L) bytes, the offset dy*pw + dx in its window of each maximum (the first
+  ;; one on ties: only a strictly greater value takes over; NaN propagates to the output, as in np.maximum).
+  (func (export "nnlib_maxpool") (param $x i32) (param $sy i32) (param $sx i32) (param $oh i32) (param $ow i32)
+      (param $ph i32) (param $pw i32) (param $L i32) (param $out i32) (param $win i32)
+    (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dx i32)
+    (local $m v128) (local $w v128) (local $c v128) (local $gt v128)
+    (block $y_done (loop $y_loop
+      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $x_done (loop $x_loop
+        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $base (i32.add (local.get $x) (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $ph)) (local.get $sy))
+                                                          (i32.mul (i32.mul (local.get $ox) (local.get $pw)) (local.get $sx)))))
+        (local.set $l (i32.const 0))
+        (block $l_done (loop $l_loop
+          (br_if $l_done (i32.ge_s (local.get $l) (local.get $L)))
+          (local.set $m (v128.load (i32.add (local.get $base) (i32.shl (local.get $l) (i32.const 2)))))
+          (local.set $w (v128.const i32x4 0 0 0 0))
+          (local.set $k (i32.const 0))
+          (local.set $dy (i32.const 0))
+          (block $dy_done (loop $dy_loop
+            (br_if $dy_done (i32.ge_s (local.get $dy) (local.get $ph)))
+            (local.set $dx (i32.const 0))
+            (block $dx_done (loop $dx_loop
+              (br_if $dx_done (i32.ge_s (local.get $dx) (local.get $pw)))
+              (if (local.get $k) (then
+                (local.set $c (v128.load (i32.add (i32.add (local.get $base) (i32.shl (local.get $l) (i32.const 2)))
+                                                  (i32.add (i32.mul (local.get $dy) (local.get $sy))
+                                                           (i32.mul (local.get $dx) (local.get $sx))))))
+                (local.set $gt (f32x4.gt (local.get $c) (local.get $m)))
+                (local.set $m (f32x4.max (local.get $m) (local.get $c)))
+                (local.set $w (v128.bitselect (i32x4.splat (local.get $k)) (local.get $w) (local.get $gt)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
+              (br $dx_loop)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+            (br $dy_loop)))
+          (v128.store (local.get $out) (local.get $m))
+          (v128.store32_lane 0 (local.get $win)
+            (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $w) (local.get $w)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $win (i32.add (local.get $win) (i32.const 4)))
+          (local.set $l (i32.add (local.get $l) (i32.const 4)))
+          (br $l_loop)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $x_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $y_loop)))
+  )
+
+  ;; Its backward pass: each pixel of the windows gets dout where it held the maximum, else 0. dout: (oh, ow, L)
+  ;; floats laid out as out; dx: the input's layout (pixels outside every window are not written).
+  (func (export "nnlib_maxpool_backward") (param $dout i32) (param $win i32) (param $oh i32) (param $ow i32)
+      (param $ph i32) (param $pw i32) (param $L i32) (param $dx i32) (param $sy i32) (param $sx i32)
+    (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dxo i32)
+    (local $d v128) (local $w v128) (local $p i32)
+    (block $y_done (loop $y_loop
+      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $x_done (loop $x_loop
+        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $base (i32.add (local.get $dx) (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $ph)) (local.get $sy))
+                                                           (i32.mul (i32.mul (local.get $ox) (local.get $pw)) (local.get $sx)))))
+        (local.set $l (i32.const 0))
+        (block $l_done (loop $l_loop
+          (br_if $l_done (i32.ge_s (local.get $l) (local.get $L)))
+          (local.set $d (v128.load (local.get $dout)))
+          (local.set $w (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $win)))))
+          (local.set $k (i32.const 0))
+          (local.set $dy (i32.const 0))
+          (block $dy_done (loop $dy_loop
+            (br_if $dy_done (i32.ge_s (local.get $dy) (local.get $ph)))
+            (local.set $dxo (i32.const 0))
+            (block $dx_done (loop $dx_loop
+              (br_if $dx_done (i32.ge_s (local.get $dxo) (local.get $pw)))
+              (local.set $p (i32.add (i32.add (local.get $base) (i32.shl (local.get $l) (i32.const 2)))
+                                     (i32.add (i32.mul (local.get $dy) (local.get $sy)) (i32.mul (local.get $dxo) (local.get $sx)))))
+              (v128.store (local.get $p)
+                (v128.and (local.get $d) (i32x4.eq (local.get $w) (i32x4.splat (local.get $k)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $dxo (i32.add (local.get $dxo) (i32.const 1)))
+              (br $dx_loop)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+            (br $dy_loop)))
+          (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
+          (local.set $win (i32.add (local.get $win) (i32.const 4)))
+          (local.set $l (i32.add (local.get $l) (i32.const 4)))
+          (br $l_loop)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $x_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $y_loop)))
+  )
+"""
+
+ADAM = """
+  ;; Adam's update of one float32 parameter, in one pass, in nnlib's form (nnlib/optimizers.py), with the same
+  ;; operations in the same order as its NumPy passes, so the result is the same to the bit:
+  ;; m = m*beta1 + g; v = v*beta2 + g*g; p -= (m / (sqrt(v) + eps)) * scale. n floats; the last n % 4 one at a time.
+  (func (export "nnlib_adam") (param $p i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32)
+      (param $beta1 f32) (param $beta2 f32) (param $scale f32) (param $eps f32)
+    (local $end i32) (local $b1 v128) (local $b2 v128) (local $sc v128) (local $ep v128) (local $gv v128)
+    (local $mv v128) (local $vv v128) (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $b1 (f32x4.splat (local.get $beta1))) (local.set $b2 (f32x4.splat (local.get $beta2)))
+    (local.set $sc (f32x4.splat (local.get $scale))) (local.set $ep (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $vec
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $gv (v128.load (local.get $g)))
+      (local.set $mv (f32x4.add (f32x4.mul (v128.load (local.get $m)) (local.get $b1)) (local.get $gv)))
+      (local.set $vv (f32x4.add (f32x4.mul (v128.load (local.get $v)) (local.get $b2))
+                                (f32x4.mul (local.get $gv) (local.get $gv))))
+      (v128.store (local.get $m) (local.get $mv))
+      (v128.store (local.get $v) (local.get $vv))
+      (v128.store (local.get $p) (f32x4.sub (v128.load (local.get $p))
+        (f32x4.mul (f32x4.div (local.get $mv) (f32x4.add (f32x4.sqrt (local.get $vv)) (local.get $ep))) (local.get $sc))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16))) (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (local.set $v (i32.add (local.get $v) (i32.const 16))) (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (br $vec)))
+    (local.set $n (i32.and (local.get $n) (i32.const 3)))
+    (block $done (loop $tail
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $gs (f32.load (local.get $g)))
+      (local.set $ms (f32.add (f32.mul (f32.load (local.get $m)) (local.get $beta1)) (local.get $gs)))
+      (local.set $vs (f32.add (f32.mul (f32.load (local.get $v)) (local.get $beta2)) (f32.mul (local.get $gs) (local.get $gs))))
+      (f32.store (local.get $m) (local.get $ms))
+      (f32.store (local.get $v) (local.get $vs))
+      (f32.store (local.get $p) (f32.sub (f32.load (local.get $p))
+        (f32.mul (f32.div (local.get $ms) (f32.add (f32.sqrt (local.get $vs)) (local.get $eps))) (local.get $scale))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4))) (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (local.set $v (i32.add (local.get $v) (i32.const 4))) (local.set $g (i32.add (local.get $g) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $tail)))
+  )
+"""
+
+
 def wat(variant: str) -> str:
     """The WebAssembly text of one variant ('relaxed' or 'plain')."""
     if variant not in VARIANTS:
@@ -223,7 +363,7 @@ def wat(variant: str) -> str:
     body = SGEMM % {"work": WORK_BYTES, "packed": KC * NC * 4, "KC": KC, "NC": NC, "MR": MR, "dispatch": dispatch}
     micro = "\n".join(_micro(variant, rows) for rows in range(1, MR + 1))
     header = f";; nnlib SIMD kernels, {variant} variant: generated by scripts/simd_kernels.py, do not edit.\n"
-    return header + '(module\n  (import "env" "memory" (memory 0))\n' + PACK + micro + "\n" + body + ")\n"
+    return header + '(module\n  (import "env" "memory" (memory 0))\n' + PACK + micro + "\n" + body + POOL + ADAM + ")\n"
 
 
 def _uleb(n: int) -> bytes:

@@ -173,6 +173,8 @@ def recorder(fresh_state, monkeypatch) -> Recorder:
     rec = Recorder()
     monkeypatch.setattr(simd, "_active", rec)
     monkeypatch.setattr(simd, "_loaded", True)
+    monkeypatch.setattr(layers, "max_pool_tiles", lambda *args: None)  # the stand-in does products only
+    monkeypatch.setattr(layers, "max_pool_tiles_backward", lambda *args: False)
     return rec
 
 
@@ -261,3 +263,84 @@ def test_layers_with_the_real_kernel_match_numpy(kernels, fresh_state):
             assert e.shape == g.shape and e.dtype == g.dtype == np.float32
             assert e.strides == g.strides  # the same memory order as NumPy's path gives
             np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------- max pooling
+
+
+def _batch_last(rng, n, c, h, w, dtype=np.float32):
+    """Images (N, C, H, W) stored (H, W, N, C), as nnlib's convolution returns them; values with many ties."""
+    x = rng.integers(-3, 4, size=(h, w, n, c)).astype(dtype)
+    return x.transpose(2, 3, 0, 1)
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_pooling_kernel_matches_numpy(kernels, fresh_state, inplace):
+    """Pooling forward (maxima and which offset won, first on ties) and backward, through the kernel where it
+    applies (float32, batch and channels innermost, N*C a multiple of 4) and NumPy otherwise: the same numbers in
+    the same memory order. Sizes that do not divide by the window crop the last row/column, as NumPy's path does."""
+    rng = np.random.default_rng(11)
+    cases = [((4, 3, 8, 8), 2), ((2, 6, 9, 7), 2), ((4, 1, 9, 9), 3), ((3, 4, 6, 6), 2), ((4, 2, 3, 2), 1)]
+    for (n, c, h, w), size in cases:
+        x = _batch_last(rng, n, c, h, w)
+        x[0, 0, 0, 0] = np.nan  # NaN wins its window, as with np.maximum
+        results = {}
+        for on in (False, True):
+            simd.use_kernel(on)
+            layer = layers.Pooling(size, size, stride=size, inplace=inplace)
+            x_in = x.copy(order="K")
+            out = layer.forward(x_in)
+            dout = np.random.default_rng(5).standard_normal(out.shape).astype(np.float32)
+            results[on] = (out.copy(order="K"), layer.winner.copy(order="K"), layer.backward(dout))
+        used = simd.max_pool_tiles(x, size, size) is not None
+        assert used == (IN_PYODIDE and (n * c) % 4 == 0), (n, c)
+        for numpy_path, kernel_path in zip(results[False], results[True]):
+            assert numpy_path.dtype == kernel_path.dtype
+            # The same memory order (the stride of an axis of length 1 means nothing).
+            assert [st for st, size in zip(numpy_path.strides, numpy_path.shape) if size > 1] == [
+                st for st, size in zip(kernel_path.strides, kernel_path.shape) if size > 1]
+            np.testing.assert_array_equal(kernel_path, numpy_path)
+
+
+def test_pooling_kernel_leaves_other_layouts_to_numpy(kernels, fresh_state):
+    rng = np.random.default_rng(2)
+    c_order = np.ascontiguousarray(_batch_last(rng, 4, 4, 6, 6))  # the usual (N, C, H, W) order
+    assert simd.max_pool_tiles(c_order, 2, 2) is None
+    assert simd.max_pool_tiles(_batch_last(rng, 4, 4, 6, 6, np.float64), 2, 2) is None
+    assert simd.max_pool_tiles(_batch_last(rng, 4, 4, 6, 6)[:, :, ::2], 2, 2) is not None or not IN_PYODIDE
+    simd.use_kernel(False)
+    assert simd.max_pool_tiles(_batch_last(rng, 4, 4, 6, 6), 2, 2) is None
+
+
+# ---------------------------------------------------------------------------------------------- Adam
+
+
+def test_adam_kernel_gives_numpys_result_to_the_bit(kernels, fresh_state):
+    """Adam's update through the kernel (float32, inside Pyodide) and through NumPy's passes: the same parameters
+    and moments, bit for bit, over several steps; sizes not multiples of 4 take its scalar tail. float64 and
+    non-contiguous parameters stay with NumPy."""
+    from nnlib import optimizers
+
+    rng = np.random.default_rng(4)
+    shapes = {"W": (37, 13), "b": (13,), "c": (3,), "k": (4, 2, 5, 5)}
+    for dtype in (np.float32, np.float64):
+        start = {k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()}
+        grads = [{k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()} for _ in range(4)]
+        results = []
+        for on in (True, False):
+            simd.use_kernel(on)
+            params, opt = {k: v.copy() for k, v in start.items()}, optimizers.Adam(lr=0.01)
+            for g in grads:
+                opt.update(params, g)
+            results.append((params, opt.m, opt.v))
+        for got, expected in zip(*results):
+            for key in shapes:
+                assert got[key].dtype == dtype
+                np.testing.assert_array_equal(got[key], expected[key], err_msg=key)
+    simd.use_kernel(True)
+    p = np.zeros((4, 6), np.float32)[:, ::2]
+    assert not simd.adam_update(p, np.zeros_like(p), np.zeros_like(p), np.ones_like(p), 0.9, 0.999, 0.1, 1e-7)
+    contiguous = np.zeros(8, np.float32)
+    used = simd.adam_update(contiguous, np.zeros(8, np.float32), np.zeros(8, np.float32), np.ones(8, np.float32),
+                            0.9, 0.999, 0.1, 1e-7)
+    assert used == IN_PYODIDE
