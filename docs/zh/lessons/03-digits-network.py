@@ -263,7 +263,8 @@ ex.report(
                           "而 ReLU 乘的是掩码 (A1 > 0)，不是 H * (1 - H)。"),
     ex.same_function("只有一张图片的批次", relu_train_step, reference_step,
                      cases=[(start_params, x_train[:1], T_train[:1], 0.5)],
-                     hint="只有一张图片时，沿错误的轴求和不会引起形状错误：偏置的梯度要沿行方向（axis 0）求和，每个单元一个值。"),
+                     hint="只有一张图片时，沿错误的轴求和不会引起形状错误："
+                          "偏置的梯度要沿行方向（axis 0）求和，每个单元一个值。"),
     lang="zh",
 )
 
