@@ -363,8 +363,8 @@ def same_function(
                 problem = _compare(a, b, ("argument", {}), tol, atol)
                 if problem:  # name the argument with its path: params['W1'] after the call
                     key, details = problem
-                    name = _parameter_name(f, i) + details["path"]
-                    problem = (key, {**details, "what": ("argument", {"name": name}), "path": ""})
+                    label = _parameter_name(f, i) + details["path"]
+                    problem = (key, {**details, "what": ("argument", {"name": label}), "path": ""})
         if problem:
             return Check(name, False, ("case", {"call": call, "problem": problem}), hint)
     return Check(name, True, None, hint)

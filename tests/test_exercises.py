@@ -86,7 +86,7 @@ def test_same_function_compares_in_place_updates_of_the_arguments() -> None:
     start = {"w": np.array([1.0, -2.0])}
     assert ex.same_function("ok", step, step, cases=[(start, 0.1)]).passed
     check = ex.same_function("in place", wrong_step, step, cases=[(start, 0.1)])
-    assert not check.passed and "params['w'] after the call" in check.message()
+    assert not check.passed and "params['w'] after the call" in check.message() and check.name == "in place"
     assert start["w"].tolist() == [1.0, -2.0], "the caller's arguments are copied, never changed"
 
 
