@@ -313,3 +313,29 @@ def test_cell_ids_and_versions_are_the_same_in_both_languages(lesson: str) -> No
            [hook.code_version(c.source) for c in hook.code_cells(zh)]  # fmt: skip
     assert hook.code_version("x = 1  # one") == hook.code_version("x = 1  # 一")
     assert hook.code_version("x = 1") != hook.code_version("x = 2")
+
+
+def test_the_downloaded_notebook_keeps_the_check_and_collapses_the_solution(tmp_path: Path, monkeypatch) -> None:
+    """on_files rewrites the notebook nnlib_site.py generated: the check is the cell after the starter (the reader
+    runs it), the solution is collapsed (JupyterLab opens it on request)."""
+    import jupytext
+    import nbformat
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import PluginCollection
+    from mkdocs.structure.files import File, Files
+
+    config = MkDocsConfig()
+    config.load_dict({"docs_dir": str(ROOT / "docs" / "en"), "site_dir": str(tmp_path), "use_directory_urls": True})
+    config.plugins = PluginCollection()
+    config.plugins._current_plugin = None  # as outside any plugin event
+    lesson = "lessons/01-activation-functions.py"
+    source = File(lesson, str(ROOT / "docs" / "en"), str(tmp_path), True)
+    notebook = jupytext.read(ROOT / "docs" / "en" / lesson)
+    generated = File.generated(config, lesson[:-3] + ".ipynb", content=jupytext.writes(notebook, fmt="ipynb"))
+    monkeypatch.setattr(hook, "verify", lambda path: {})  # verified by the tests above
+    hook.on_files(Files([source, generated]), config)
+    cells = [c for c in nbformat.reads(generated.content_string, as_version=4).cells if c.cell_type == "code"]
+    roles = [(hook.role_of(c), c.metadata.get("jupyter", {}).get("source_hidden", False)) for c in cells]
+    start = roles.index(("exercise", False))
+    assert roles[start:start + 3] == [("exercise", False), ("check", False), ("solution", True)]
+    assert "ex.report(" in cells[start + 1].source
