@@ -53,7 +53,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "grad_error": "{grad}: relative error {err:.1e} against the numerical gradient (should be below {tol:.0e})",
         "passed": "{passed} of {total} checks passed",
         "all_passed": "All {total} checks passed: well done!",
-        "hint": "Hint",
+        "hint": "Hint: ",
+        "hint_line": "Hint: {hint}",
+        "check_line": "{name}: {message}",
         "check_failed": "The check itself could not run: {error}",
     },
     "zh": {
@@ -62,18 +64,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "raised_plain": "出错：{error}",
         "result": "结果",
         "argument": "调用后的 {name}",
-        "shape": "{what}{path} 的形状是 {got}，应为 {expected}",
-        "dtype": "{what}{path} 的 dtype 是 {got}，应为 {expected}（请保持输入的 dtype）",
-        "type": "{what}{path} 是 {got}，应为 {expected}",
-        "keys": "{what}{path} 的键是 {got}，应为 {expected}",
-        "values": "{what}{path} 的误差最大为 {diff:.2e}（允许 {tol:.0e}）",
-        "not_finite": "{what}{path} 含有 inf 或 NaN",
+        "shape": "{what}{path}的形状是 {got}，应为 {expected}",
+        "dtype": "{what}{path}的 dtype 是 {got}，应为 {expected}（请保持输入的 dtype）",
+        "type": "{what}{path}是 {got}，应为 {expected}",
+        "keys": "{what}{path}的键是 {got}，应为 {expected}",
+        "values": "{what}{path}的误差最大为 {diff:.2e}（允许 {tol:.0e}）",
+        "not_finite": "{what}{path}含有 inf 或 NaN",
         "grad_shape": "{grad} 的形状是 {got}，应为 {expected}（与 {of} 的形状相同）",
         "grad_missing": "backward 没有设置 {grad}",
         "grad_error": "{grad}：与数值梯度的相对误差为 {err:.1e}（应小于 {tol:.0e}）",
         "passed": "{total} 项检查中通过了 {passed} 项",
         "all_passed": "全部 {total} 项检查通过，做得好！",
-        "hint": "提示",
+        "hint": "提示：",
+        "hint_line": "提示：{hint}",
+        "check_line": "{name}：{message}",
         "check_failed": "检查本身无法运行：{error}",
     },
 }
@@ -137,11 +141,11 @@ class Report:
         for check in self.checks:
             line = f"{'✓' if check.passed else '✗'} {check.name}"
             message = check.message(self.lang)
-            lines.append(f"{line}: {message}" if message else line)
+            lines.append(self.text["check_line"].format(name=line, message=message) if message else line)
         lines.append(self.summary())
         failure = self.first_failure
         if failure and failure.hint:
-            lines.append(f"{self.text['hint']}: {failure.hint}")
+            lines.append(self.text["hint_line"].format(hint=failure.hint))
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -153,7 +157,7 @@ class Report:
             message = c.message(self.lang)
             items.append(f"<li>{mark} {html.escape(c.name)}{': ' + html.escape(message) if message else ''}</li>")
         failure = self.first_failure
-        hint = f"<p><b>{self.text['hint']}:</b> {html.escape(failure.hint)}</p>" if failure and failure.hint else ""
+        hint = f"<p><b>{self.text['hint']}</b>{html.escape(failure.hint)}</p>" if failure and failure.hint else ""
         return (f'<ul style="list-style:none;padding-left:0">{"".join(items)}</ul>'
                 f"<p><b>{html.escape(self.summary())}</b></p>{hint}")  # fmt: skip
 
@@ -251,6 +255,9 @@ def _call_text(f: Callable[..., Any], args: tuple[Any, ...]) -> str:
 def _compare(got: Any, expected: Any, what: Any, rtol: float, atol: float, path: str = "") -> tuple[str, dict[str, Any]] | None:
     """None when ``got`` matches ``expected`` (arrays by shape, dtype and values within tolerance; dicts, tuples and
     lists item by item; numbers within tolerance), else the message key and arguments of the first difference."""
+    if expected is None or got is None:
+        return None if got is expected else ("type", {"got": _describe(got), "expected": _describe(expected),
+                                                      "what": what, "path": path})  # fmt: skip
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return "type", {"got": type(got).__name__, "expected": "dict", "what": what, "path": path}
@@ -356,8 +363,8 @@ def same_function(
                 problem = _compare(a, b, ("argument", {}), tol, atol)
                 if problem:  # name the argument with its path: params['W1'] after the call
                     key, details = problem
-                    name = _parameter_name(f, i) + details["path"]
-                    problem = (key, {**details, "what": ("argument", {"name": name}), "path": ""})
+                    label = _parameter_name(f, i) + details["path"]
+                    problem = (key, {**details, "what": ("argument", {"name": label}), "path": ""})
         if problem:
             return Check(name, False, ("case", {"call": call, "problem": problem}), hint)
     return Check(name, True, None, hint)

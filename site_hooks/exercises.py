@@ -30,7 +30,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import tokenize
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -177,14 +179,24 @@ def run_lesson(path: Path, replacements: dict[str, str] | None = None) -> dict[s
     return results
 
 
+def run_fresh(path: Path, replacements: dict[str, str] | None = None) -> dict[str, Any]:
+    """:func:`run_lesson` in a fresh Python process (a lesson changes matplotlib's and numpy's global state)."""
+    args = [sys.executable, __file__, str(path)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for ident, code in (replacements or {}).items():
+            (Path(tmp) / ident).write_text(code, encoding="utf-8")
+            args += ["--replace", f"{ident}={Path(tmp) / ident}"]
+        proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT,
+                              env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)})  # fmt: skip
+    if proc.returncode != 0:
+        raise ExerciseError(f"{path}: running the lesson's exercises failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout)
+
+
 def verify(path: Path) -> dict[str, Any]:
     """Run ``path``'s exercises in a fresh Python (see :func:`run_lesson`); raise ExerciseError unless every
     solution passes its checks and every starter fails them (unless tagged ``starter-passes``)."""
-    proc = subprocess.run([sys.executable, __file__, str(path)], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)})  # fmt: skip
-    if proc.returncode != 0:
-        raise ExerciseError(f"{path}: running the lesson's exercises failed:\n{proc.stderr[-3000:]}")
-    results = json.loads(proc.stdout)
+    results = run_fresh(path)
     problems = []
     for ident, result in results.items():
         if not result["solution"]["passed"]:
@@ -254,30 +266,28 @@ def annotate(html: str, notebook: Any, lang: str, where: str) -> str:
 
 
 def on_files(files: Any, config: Any) -> Any:
-    import jupytext
+    import nbformat
     from mkdocs.exceptions import PluginError
-    from mkdocs.structure.files import File
 
-    for file in list(files):
-        if not LESSON_RE.match(file.src_uri):
-            continue
+    lessons = [file for file in files if LESSON_RE.match(file.src_uri)]
+    # One Python per lesson, side by side: they mostly wait for their lesson's imports and training cells.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        checked = [pool.submit(verify, Path(file.abs_src_path)) for file in lessons]
         try:
-            verify(Path(file.abs_src_path))
+            for future in checked:
+                future.result()
         except ExerciseError as exc:
             raise PluginError(str(exc)) from exc
-        # The reader's notebook (written by nnlib_site.py): solutions collapsed, to open once tried.
-        name = file.src_uri[:-3] + ".ipynb"
-        notebook_file = files.get_file_from_path(name)
+    for file in lessons:
+        # The reader's notebook (written by nnlib_site.py): solutions collapsed, for JupyterLab to open on request.
+        notebook_file = files.get_file_from_path(file.src_uri[:-3] + ".ipynb")
         if notebook_file is None:
             continue
-        notebook = jupytext.read(file.abs_src_path)
-        notebook.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
-        notebook.metadata.pop("jupytext", None)
+        notebook = nbformat.reads(notebook_file.content_string, as_version=4)
         for cell in code_cells(notebook):
             if role_of(cell) == "solution":
                 cell.metadata["jupyter"] = {"source_hidden": True}
-        files.remove(notebook_file)
-        files.append(File.generated(config, name, content=jupytext.writes(notebook, fmt="ipynb")))
+        notebook_file.content_string = nbformat.writes(notebook)
     return files
 
 

@@ -114,6 +114,7 @@ class Exercise {
     const { notebook, cell } = this;
     await idle(notebook);
     const status = cell.status.textContent;
+    const prompt = cell.prompt ? cell.prompt.textContent : "";
     notebook.active = { cell, requiredBy: null }; // Notebook.pump waits while a run is active; Stop interrupts it
     cell.setState("running", this.t.checking);
     let json = null;
@@ -131,6 +132,7 @@ class Exercise {
     }
     if (result.reset) notebook.forgetExecution();
     cell.setState(result.reset ? "idle" : "done", status);
+    if (cell.prompt) cell.prompt.textContent = prompt; // the check is not a run of the cell
     notebook.pump();
     if (result.interrupted || result.reset) return { error: this.t.checkStopped };
     if (!json) return { error: `${this.t.checkBroken}\n${errors.join("\n")}` };
@@ -159,7 +161,7 @@ class Exercise {
       items.push(summary, list);
       if (report.hint) {
         const hint = el("p", "nnex-hint");
-        hint.append(el("strong", "", `${report.hint_label}: `), document.createTextNode(report.hint));
+        hint.append(el("strong", "", report.hint_label), document.createTextNode(report.hint));
         items.push(hint);
       }
       if (report.passed) {

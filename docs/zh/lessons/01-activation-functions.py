@@ -120,7 +120,8 @@ ex.report(
     ex.same_function("输入为 ±1e4 时不溢出", stable_sigmoid, F.sigmoid,
                      cases=[(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]),), (np.array([-1e4, 1e4], dtype=np.float32),)],
                      hint="np.where(a >= 0, x, y) 会对每个元素把 x 和 y 都算一遍，所以即使某个分支的结果最后不用，"
-                          "其中的 exp 照样会溢出。先算一次 e = np.exp(-np.abs(a))：它至多为 1，两种形式都能用它写出来。"),
+                          "其中的 exp 照样会溢出。先算一次 e = np.exp(-np.abs(a))："
+                          "它至多为 1，两种形式都能用它写出来。"),
     lang="zh",
 )
 
