@@ -261,7 +261,7 @@ print("accuracy on the test images:     ", np.mean(Y_test.argmax(axis=1) == t_te
 # and large data sets have millions: computing the loss over all of them at every step would be far too slow. So we
 # estimate it from a random **mini-batch**, say 100 images drawn without replacement, the way a poll estimates an
 # election from a sample of voters. Below we compute the loss of every training image once, and then the estimates
-# of 2,000 random mini-batches.
+# of 1,000 random mini-batches.
 
 # %%
 losses = -np.log(np.maximum(predict(x_train)[np.arange(len(x_train)), t_train], TINY))   # one loss per image
@@ -269,9 +269,9 @@ full = losses.mean()
 print(f"loss over all {len(x_train)} training images: {full:.4f}")
 
 rng = np.random.default_rng(0)
-estimates = np.array([losses[rng.choice(len(x_train), size=100, replace=False)].mean() for _ in range(2000)])
+estimates = np.array([losses[rng.choice(len(x_train), size=100, replace=False)].mean() for _ in range(1000)])
 print("the first five mini-batches of 100:", np.round(estimates[:5], 4))
-print(f"mean of 2000 mini-batch estimates: {estimates.mean():.4f}, their median: {np.median(estimates):.4f}")
+print(f"mean of {len(estimates)} mini-batch estimates: {estimates.mean():.4f}, their median: {np.median(estimates):.4f}")
 
 fig, ax = plt.subplots(figsize=(5.5, 3))
 ax.hist(estimates, bins=50, color="#9fa8da")
@@ -283,8 +283,8 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The estimates scatter around the loss of the whole set, and on average they hit it: the mean of the 2,000
-# estimates, 0.1664, is close to the full loss, 0.1659, and the mean over all possible mini-batches would equal it
+# The estimates scatter around the loss of the whole set, and on average they hit it: the mean of the 1,000
+# estimates, 0.1665, is close to the full loss, 0.1659, and the mean over all possible mini-batches would equal it
 # exactly (the estimate is *unbiased*). A single estimate is more often a little low than high, because a few badly recognised images carry large losses and most mini-batches happen to miss
 # them. For training that noise is acceptable: a mini-batch costs a fiftieth of the full computation here (100 images
 # instead of 5,000), and training on mini-batches, which we will do later in the course, follows these estimates
@@ -307,7 +307,7 @@ z2 = sigmoid(z1 @ params["W2"] + params["b2"])
 
 base = z2 @ params["W3"]                                 # scores without the bias
 
-values = np.linspace(-10, 10, 1001)
+values = np.linspace(-10, 10, 401)
 accuracy, loss = [], []
 for value in values:
     b3 = params["b3"].copy()

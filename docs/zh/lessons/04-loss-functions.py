@@ -250,7 +250,7 @@ print("测试图像上的准确率：    ", np.mean(Y_test.argmax(axis=1) == t_t
 # 训练过程中要成千上万次地用到整个训练集上的损失。MNIST 有 60,000 张训练图像，大型数据集更有数百万个样本：
 # 每一步都在全部数据上计算损失，实在太慢了。所以我们从中随机抽取一个**小批量**（mini-batch），比如不放回地抽 100 张，
 # 用它来估计整体的损失，就像民意调查用一部分选民的样本来估计选举结果一样。下面先把每张训练图像的损失算一遍，
-# 再看 2,000 个随机小批量给出的估计。
+# 再看 1,000 个随机小批量给出的估计。
 
 # %%
 losses = -np.log(np.maximum(predict(x_train)[np.arange(len(x_train)), t_train], TINY))   # 每张图像一个损失
@@ -258,9 +258,9 @@ full = losses.mean()
 print(f"全部 {len(x_train)} 张训练图像上的损失：{full:.4f}")
 
 rng = np.random.default_rng(0)
-estimates = np.array([losses[rng.choice(len(x_train), size=100, replace=False)].mean() for _ in range(2000)])
+estimates = np.array([losses[rng.choice(len(x_train), size=100, replace=False)].mean() for _ in range(1000)])
 print("前五个 100 张的小批量：", np.round(estimates[:5], 4))
-print(f"2000 个小批量估计值的平均：{estimates.mean():.4f}，中位数：{np.median(estimates):.4f}")
+print(f"{len(estimates)} 个小批量估计值的平均：{estimates.mean():.4f}，中位数：{np.median(estimates):.4f}")
 
 fig, ax = plt.subplots(figsize=(5.5, 3))
 ax.hist(estimates, bins=50, color="#9fa8da")
@@ -272,7 +272,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# 这些估计值散布在整体损失的周围，平均起来正好打中它：2,000 个估计值的平均为 0.1664，与整体损失 0.1659 很接近；
+# 这些估计值散布在整体损失的周围，平均起来正好打中它：1,000 个估计值的平均为 0.1665，与整体损失 0.1659 很接近；
 # 如果对所有可能的小批量求平均，两者会完全相等（这种估计是*无偏*的）。单个估计值偏低的时候比偏高的时候多，
 # 因为少数认得很差的图像带着很大的损失，而大多数小批量恰好没有抽到它们。对训练来说，这点噪声是可以接受的：
 # 这里一个小批量的计算量只有全部数据的五十分之一（100 张对 5,000 张）。本课程后面用小批量训练时，
@@ -293,7 +293,7 @@ z2 = sigmoid(z1 @ params["W2"] + params["b2"])
 
 base = z2 @ params["W3"]                                 # 不含偏置的得分
 
-values = np.linspace(-10, 10, 1001)
+values = np.linspace(-10, 10, 401)
 accuracy, loss = [], []
 for value in values:
     b3 = params["b3"].copy()
