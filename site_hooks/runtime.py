@@ -49,6 +49,7 @@ CORE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib
 VENDORED_PACKAGES = ("numpy", "matplotlib")
 ASSETS = "assets/nnlib-runtime"  # relative to the site root
 SERVICE_WORKER = "coi-sw.js"  # at the site root, so that its scope covers every page
+STYLESHEETS = ("style.css", "exercises.css")  # web/ style sheets, concatenated into runtime.css
 
 log = logging.getLogger("mkdocs.hooks.runtime")
 
@@ -169,7 +170,8 @@ def bundle(out: Path, config: dict[str, Any]) -> None:
          *common],
         check=True, cwd=ROOT,
     )  # fmt: skip
-    shutil.copyfile(WEB / "style.css", out / "runtime.css")
+    (out / "runtime.css").write_text("\n".join((WEB / name).read_text(encoding="utf-8") for name in STYLESHEETS),
+                                     encoding="utf-8")  # fmt: skip
 
 
 def vendored_lock(mirror: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 import { Kernel } from "./kernel.js";
 import { Notebook } from "./cells.js";
 import { strings } from "./i18n.js";
+import { startExercises } from "./exercises.js";
 
 const IDLE_START_DELAY_MS = 300; // after load; Python starts in a worker, so reading is not slowed
 
@@ -108,13 +109,14 @@ export function startRuntime(config, base) {
   });
   const notebook = new Notebook(roots, kernel, t);
   roots[0].before(buildToolbar(notebook, kernel, t));
+  const exercises = startExercises(notebook); // saved edits, exercises' Check, Reset lesson (web/exercises.js)
   document.documentElement.classList.add("nnrt-enabled");
   // Once the reader edits or runs something, never reload the page for isolation.
   document.addEventListener("keydown", () => (document.documentElement.dataset.nnrtTouched = "1"), { once: true });
   document.addEventListener("click", (e) => {
     if (e.target.closest && e.target.closest(".nnrt-button")) document.documentElement.dataset.nnrtTouched = "1";
   });
-  window.nnlibRuntime = { kernel, notebook }; // for the end-to-end tests and curious readers
+  window.nnlibRuntime = { kernel, notebook, exercises }; // for the end-to-end tests and curious readers
   const autostart = window.NNLIB_RUNTIME_AUTOSTART !== false && !(navigator.connection && navigator.connection.saveData);
   if (autostart) {
     const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1));

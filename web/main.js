@@ -32,6 +32,8 @@ async function ensureIsolation() {
 }
 
 async function boot() {
+  // Solved exercises marked wherever lessons are listed (home page cards, navigation): web/progress.js.
+  import("./progress.js").then(({ markLessons }) => markLessons());
   if (!document.querySelector(".jp-CodeCell")) return;
   const { startRuntime } = await import("./app.js");
   startRuntime(CONFIG, BASE);

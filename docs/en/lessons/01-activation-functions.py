@@ -77,8 +77,9 @@ print(F.step_function(a))         # nnlib's
 #
 # The textbook formula has a trap: for a large negative $a$, $e^{-a}$ overflows. NumPy then returns `inf` and prints a
 # warning; the result, $1/\infty = 0$, happens to be right, but a warning in the middle of training hides real
-# problems. [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) computes
-# $e^{-|a|}$ instead, which never overflows.
+# problems. [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) knows that this
+# overflow is harmless and silences the warning; in the exercise below you write a sigmoid that does not overflow at
+# all.
 
 # %%
 def sigmoid(a):
@@ -95,6 +96,48 @@ with np.errstate(over="raise"):          # turn the silent overflow into an erro
     except FloatingPointError as err:
         print("textbook formula:", err)
 print("nnlib:", F.sigmoid(np.array([-1000.0, 1000.0])))
+
+# %% [markdown]
+# ### Exercise: a sigmoid that never overflows
+#
+# For $a < 0$, multiply the numerator and the denominator of $\sigma(a)$ by $e^{a}$:
+#
+# $$\sigma(a) = \frac{1}{1 + e^{-a}} = \frac{e^{a}}{1 + e^{a}}.$$
+#
+# In this form every exponential gets a number $\le 0$, so it is at most $1$. Complete `stable_sigmoid` so that it
+# uses the first form for $a \ge 0$ and the second for $a < 0$: the same values as nnlib's sigmoid, the input's
+# dtype kept, and no overflow even for inputs of $\pm 10^4$. Then press **Check** (in Jupyter, run the cell after it).
+
+# %% tags=["exercise"] exercise="stable-sigmoid"
+def stable_sigmoid(a):
+    a = np.asarray(a)
+    return 1 / (1 + np.exp(-a))       # the textbook formula: overflows for a < -709
+
+
+# %% tags=["check"] exercise="stable-sigmoid"
+from nnlib import exercises as ex
+
+ex.report(
+    ex.same_function("same values as nnlib's sigmoid (float64 and float32, 1-D to 3-D)", stable_sigmoid, F.sigmoid,
+                     shapes=[(5,), (4, 3), (2, 3, 4)], dtypes=["float64", "float32"], scale=5.0,
+                     hint="For a >= 0 keep 1 / (1 + exp(-a)); for a < 0 use exp(a) / (1 + exp(a)). "
+                          "Build the result from arrays of the input's dtype."),
+    ex.same_function("inputs of ±1e4 without overflow", stable_sigmoid, F.sigmoid,
+                     cases=[(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]),), (np.array([-1e4, 1e4], dtype=np.float32),)],
+                     hint="np.where(a >= 0, x, y) computes both x and y for every element, so an exp that overflows "
+                          "in the branch you do not keep still overflows. Compute e = np.exp(-np.abs(a)) once: it "
+                          "is at most 1, and both forms can be written with it."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="stable-sigmoid"
+def stable_sigmoid(a):
+    a = np.asarray(a)
+    e = np.exp(-np.abs(a))            # exp of a number <= 0: at most 1, never overflows
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+print(stable_sigmoid(np.array([-1e4, -1.0, 0.0, 1.0, 1e4])))
 
 # %% [markdown]
 # A derivative is the limit of $\bigl(f(a+h) - f(a-h)\bigr) / 2h$ as $h \to 0$. With a small $h$ this *central

@@ -195,6 +195,72 @@ print("Y shape", Y.shape, " dX shape", dX.shape, " dW shape", affine.dW.shape, "
 print(np.allclose(dX, dY @ W.T), np.allclose(affine.dW, X.T @ dY))
 
 # %% [markdown]
+# ### Exercise: the Affine layer's backward pass
+#
+# Write the backward pass of an Affine layer yourself. `forward` is given: it flattens an input of shape
+# $(N, d_1, d_2, \dots)$, for example a batch of images, into $X$ of shape $(N, D)$ and keeps both. Complete `backward`
+# with the three formulas above: set `self.dW` and `self.db`, and return $\partial L/\partial X$ with the shape of the
+# *original* input. The check runs a gradient check (numerical gradients, as at the end of this lesson) on a batch of 5
+# samples, a batch of 1 and a batch of images.
+
+# %% tags=["exercise"] exercise="affine-backward"
+class MyAffine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.dW = self.db = None
+
+    def forward(self, x):
+        self.x_shape = x.shape                    # (N, D), or (N, d1, d2, ...) for images
+        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        return self.x @ self.W + self.b
+
+    def backward(self, dout):
+        # your code: set self.dW and self.db, return dx with the shape of the input
+        self.dW = np.zeros_like(self.W)
+        self.db = np.zeros_like(self.b)
+        return np.zeros(self.x_shape)
+
+
+# %% tags=["check"] exercise="affine-backward"
+from nnlib import exercises as ex
+
+rng = np.random.default_rng(0)
+W_check, b_check = rng.normal(size=(6, 4)), rng.normal(size=4)
+
+
+def new_layer():
+    return MyAffine(W_check.copy(), b_check.copy())
+
+
+ex.report(
+    ex.layer_gradients("a batch of 5 samples", new_layer, (5, 6),
+                       hint="Each gradient has the shape of what it is the gradient of: dW is (D, M) like W, dx is (N, D) like X. "
+                            "X.T @ dout and dout @ W.T are the only products of those shapes."),
+    ex.layer_gradients("a batch of 1 sample", new_layer, (1, 6),
+                       hint="The bias was added to every row: its gradient is dout summed over the rows, axis 0, whatever N is."),
+    ex.layer_gradients("3 images of 2 x 3 pixels, shape (3, 2, 3)", new_layer, (3, 2, 3),
+                       hint="dx must have the shape of the input the layer received: reshape it to self.x_shape."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="affine-backward"
+class MyAffine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.dW = self.db = None
+
+    def forward(self, x):
+        self.x_shape = x.shape                    # (N, D), or (N, d1, d2, ...) for images
+        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        return self.x @ self.W + self.b
+
+    def backward(self, dout):
+        self.dW = self.x.T @ dout                 # (D, N) @ (N, M) -> (D, M)
+        self.db = dout.sum(axis=0)                # the bias was added to every row: sum over the rows
+        dx = dout @ self.W.T                      # (N, M) @ (M, D) -> (N, D)
+        return dx.reshape(self.x_shape)           # back to the input's shape (images stay images)
+
+# %% [markdown]
 # ## Softmax with cross-entropy loss
 #
 # The output layer of a classifier applies softmax to the scores $\mathbf{a}$ and measures the cross-entropy

@@ -222,7 +222,76 @@ plt.show()
 # %% [markdown]
 # The test accuracy, measured on images the network never trained on, is what counts: it says how well the network
 # *generalises*. The training accuracy is a little higher, as usual.
+
+# %% [markdown]
+# ### Exercise: one training step of a ReLU network
 #
+# nnlib's `TwoLayerNet`, below, puts a ReLU in the hidden layer instead of our sigmoid. Write one mini-batch training
+# step for that network: the forward pass is given; compute the four gradients (the ReLU passes the gradient only
+# where its input $A_1 = X W_1 + \mathbf{b}_1$ was positive, lesson 2) and let the given loop update the parameters.
+# The check compares your step with the same step built from nnlib's layers, on a batch of 32 images and on a
+# single image.
+
+# %% tags=["exercise"] exercise="relu-train-step"
+def relu_train_step(params, X, T, lr):
+    """One gradient-descent step on the batch (X, T): updates params in place, returns the loss before it."""
+    A1 = X @ params["W1"] + params["b1"]
+    H = np.maximum(0, A1)                                  # ReLU instead of the sigmoid
+    Y = softmax(H @ params["W2"] + params["b2"])
+    # your code: the gradients of W1, b1, W2 and b2, as in backward() above but through a ReLU
+    grads = {name: np.zeros_like(p) for name, p in params.items()}
+    for name in params:
+        params[name] -= lr * grads[name]
+    return cross_entropy_error(Y, T)
+
+
+# %% tags=["check"] exercise="relu-train-step"
+from nnlib import exercises as ex
+from nnlib import layers
+
+
+def reference_step(params, X, T, lr):
+    """The same step made of nnlib's layers (lesson 2)."""
+    affine1, relu, affine2 = layers.Affine(params["W1"], params["b1"]), layers.Relu(), layers.Affine(params["W2"], params["b2"])
+    loss_layer = layers.SoftmaxWithLoss()
+    loss = loss_layer.forward(affine2.forward(relu.forward(affine1.forward(X))), T)
+    affine1.backward(relu.backward(affine2.backward(loss_layer.backward())))
+    for name, layer in (("1", affine1), ("2", affine2)):
+        params["W" + name] -= lr * layer.dW
+        params["b" + name] -= lr * layer.db
+    return loss
+
+
+start_params = init_params(np.random.default_rng(5))
+ex.report(
+    ex.same_function("a batch of 32 images: loss and updated parameters", relu_train_step, reference_step,
+                     cases=[(start_params, x_train[:32], T_train[:32], 0.5)],
+                     hint="Start from delta2 = (Y - T) / N as in backward(). Going back through W2 needs its transpose, and the ReLU "
+                          "multiplies by the mask (A1 > 0) instead of H * (1 - H)."),
+    ex.same_function("a batch of a single image", relu_train_step, reference_step,
+                     cases=[(start_params, x_train[:1], T_train[:1], 0.5)],
+                     hint="With one image, a sum over the wrong axis goes unnoticed by the shapes: the bias gradients sum over the "
+                          "rows (axis 0), one value per unit."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="relu-train-step"
+def relu_train_step(params, X, T, lr):
+    """One gradient-descent step on the batch (X, T): updates params in place, returns the loss before it."""
+    A1 = X @ params["W1"] + params["b1"]
+    H = np.maximum(0, A1)                                  # ReLU instead of the sigmoid
+    Y = softmax(H @ params["W2"] + params["b2"])
+    delta2 = (Y - T) / X.shape[0]                          # (N, 10)
+    delta1 = (delta2 @ params["W2"].T) * (A1 > 0)          # the ReLU's derivative: 1 where A1 > 0, else 0
+    grads = {
+        "W1": X.T @ delta1, "b1": delta1.sum(axis=0),
+        "W2": H.T @ delta2, "b2": delta2.sum(axis=0),
+    }
+    for name in params:
+        params[name] -= lr * grads[name]
+    return cross_entropy_error(Y, T)
+
+# %% [markdown]
 # ## The same with nnlib
 #
 # Everything we wrote by hand exists in nnlib:

@@ -73,7 +73,8 @@ print(F.step_function(a))         # nnlib 的版本
 #
 # 教科书上的公式有个陷阱：当 $a$ 是很大的负数时，$e^{-a}$ 会溢出。NumPy 会返回 `inf` 并打印警告；
 # 结果 $1/\infty = 0$ 碰巧是对的，但训练过程中冒出的警告会掩盖真正的问题。
-# [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) 改为计算 $e^{-|a|}$，永远不会溢出。
+# [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) 知道这种溢出无害，于是屏蔽了警告；
+# 在下面的练习里，你要写一个根本不会溢出的 sigmoid。
 
 # %%
 def sigmoid(a):
@@ -90,6 +91,48 @@ with np.errstate(over="raise"):          # 把悄无声息的溢出变成可以�
     except FloatingPointError as err:
         print("教科书公式：", err)
 print("nnlib：", F.sigmoid(np.array([-1000.0, 1000.0])))
+
+# %% [markdown]
+# ### 练习：永不溢出的 sigmoid
+#
+# 当 $a < 0$ 时，把 $\sigma(a)$ 的分子和分母同时乘以 $e^{a}$：
+#
+# $$\sigma(a) = \frac{1}{1 + e^{-a}} = \frac{e^{a}}{1 + e^{a}}.$$
+#
+# 写成这种形式后，每个指数函数的自变量都 $\le 0$，结果至多为 $1$。请补全 `stable_sigmoid`：$a \ge 0$ 时用第一种形式，
+# $a < 0$ 时用第二种形式。要求结果与 nnlib 的 sigmoid 相同，保持输入的 dtype，并且即使输入为 $\pm 10^4$ 也不溢出。
+# 写好后点击**检查**（在 Jupyter 中，运行它下面的单元格）。
+
+# %% tags=["exercise"] exercise="stable-sigmoid"
+def stable_sigmoid(a):
+    a = np.asarray(a)
+    return 1 / (1 + np.exp(-a))       # 教科书公式：a < -709 时溢出
+
+
+# %% tags=["check"] exercise="stable-sigmoid"
+from nnlib import exercises as ex
+
+ex.report(
+    ex.same_function("与 nnlib 的 sigmoid 结果相同（float64 和 float32，一维到三维）", stable_sigmoid, F.sigmoid,
+                     shapes=[(5,), (4, 3), (2, 3, 4)], dtypes=["float64", "float32"], scale=5.0,
+                     hint="a >= 0 时保留 1 / (1 + exp(-a))；a < 0 时改用 exp(a) / (1 + exp(a))。"
+                          "结果要由与输入 dtype 相同的数组算出。"),
+    ex.same_function("输入为 ±1e4 时不溢出", stable_sigmoid, F.sigmoid,
+                     cases=[(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]),), (np.array([-1e4, 1e4], dtype=np.float32),)],
+                     hint="np.where(a >= 0, x, y) 会对每个元素把 x 和 y 都算一遍，所以即使某个分支的结果最后不用，"
+                          "其中的 exp 照样会溢出。先算一次 e = np.exp(-np.abs(a))："
+                          "它至多为 1，两种形式都能用它写出来。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="stable-sigmoid"
+def stable_sigmoid(a):
+    a = np.asarray(a)
+    e = np.exp(-np.abs(a))            # 自变量 <= 0 的指数：至多为 1，永不溢出
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+print(stable_sigmoid(np.array([-1e4, -1.0, 0.0, 1.0, 1e4])))
 
 # %% [markdown]
 # 导数是 $h \to 0$ 时 $\bigl(f(a+h) - f(a-h)\bigr) / 2h$ 的极限。取一个很小的 $h$，这个*中心差分*就是很好的数值近似，

@@ -189,6 +189,71 @@ print("Y 的形状", Y.shape, " dX 的形状", dX.shape, " dW 的形状", affine
 print(np.allclose(dX, dY @ W.T), np.allclose(affine.dW, X.T @ dY))
 
 # %% [markdown]
+# ### 练习：Affine 层的反向传播
+#
+# 请亲手写出 Affine 层的反向传播。`forward` 已经给出：它把形状为 $(N, d_1, d_2, \dots)$ 的输入（例如一批图片）展平成
+# 形状为 $(N, D)$ 的 $X$，并把两者都保存下来。请用上面的三个公式补全 `backward`：设置 `self.dW` 和 `self.db`，
+# 并返回形状与*原始*输入相同的 $\partial L/\partial X$。检查会做梯度确认（gradient check，用数值梯度来核对，
+# 和本课最后一样），分别用 5 个样本的批次、只有 1 个样本的批次和一批图片。
+
+# %% tags=["exercise"] exercise="affine-backward"
+class MyAffine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.dW = self.db = None
+
+    def forward(self, x):
+        self.x_shape = x.shape                    # (N, D)，图片则是 (N, d1, d2, ...)
+        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        return self.x @ self.W + self.b
+
+    def backward(self, dout):
+        # 你的代码：设置 self.dW 和 self.db，返回与输入形状相同的 dx
+        self.dW = np.zeros_like(self.W)
+        self.db = np.zeros_like(self.b)
+        return np.zeros(self.x_shape)
+
+
+# %% tags=["check"] exercise="affine-backward"
+from nnlib import exercises as ex
+
+rng = np.random.default_rng(0)
+W_check, b_check = rng.normal(size=(6, 4)), rng.normal(size=4)
+
+
+def new_layer():
+    return MyAffine(W_check.copy(), b_check.copy())
+
+
+ex.report(
+    ex.layer_gradients("5 个样本的批次", new_layer, (5, 6),
+                       hint="每个梯度的形状都与它所对应的量相同：dW 与 W 一样是 (D, M)，dx 与 X 一样是 (N, D)。"
+                            "能得到这些形状的乘积只有 X.T @ dout 和 dout @ W.T。"),
+    ex.layer_gradients("只有 1 个样本的批次", new_layer, (1, 6),
+                       hint="偏置被加到了每一行上，所以它的梯度是 dout 沿行方向（axis 0）求和，与 N 是多少无关。"),
+    ex.layer_gradients("3 张 2 x 3 像素的图片，形状为 (3, 2, 3)", new_layer, (3, 2, 3),
+                       hint="dx 的形状必须与该层收到的输入相同：把它 reshape 成 self.x_shape。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="affine-backward"
+class MyAffine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.dW = self.db = None
+
+    def forward(self, x):
+        self.x_shape = x.shape                    # (N, D)，图片则是 (N, d1, d2, ...)
+        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        return self.x @ self.W + self.b
+
+    def backward(self, dout):
+        self.dW = self.x.T @ dout                 # (D, N) @ (N, M) -> (D, M)
+        self.db = dout.sum(axis=0)                # 偏置加到了每一行上：沿行求和
+        dx = dout @ self.W.T                      # (N, M) @ (M, D) -> (N, D)
+        return dx.reshape(self.x_shape)           # 恢复成输入的形状（图片仍是图片）
+
+# %% [markdown]
 # ## softmax 与交叉熵损失
 #
 # 分类器的输出层对得分 $\mathbf{a}$ 做 softmax，再与 one-hot 标签 $\mathbf{t}$ 计算交叉熵：

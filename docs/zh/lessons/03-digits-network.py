@@ -217,7 +217,74 @@ plt.show()
 # %% [markdown]
 # （图中 training loss 为训练损失，accuracy 为准确率，train / test 分别是训练集和测试集。）
 # 真正重要的是测试准确率：它是在网络从未训练过的图片上测得的，说明网络的*泛化*能力。训练准确率通常会略高一些。
+
+# %% [markdown]
+# ### 练习：ReLU 网络的一步训练
 #
+# 下面 nnlib 的 `TwoLayerNet` 在隐藏层用的是 ReLU，而不是我们的 sigmoid。请为这个网络写出一步小批量训练：
+# 前向传播已经给出；请计算四个梯度（ReLU 只在它的输入 $A_1 = X W_1 + \mathbf{b}_1$ 为正的地方让梯度通过，见第 2 课），
+# 然后由给出的循环更新参数。检查会把你的这一步与用 nnlib 的层搭出来的同一步做比较，分别用 32 张图片的批次和单张图片。
+
+# %% tags=["exercise"] exercise="relu-train-step"
+def relu_train_step(params, X, T, lr):
+    """在批次 (X, T) 上做一步梯度下降：原地更新 params，返回更新前的损失。"""
+    A1 = X @ params["W1"] + params["b1"]
+    H = np.maximum(0, A1)                                  # 用 ReLU 代替 sigmoid
+    Y = softmax(H @ params["W2"] + params["b2"])
+    # 你的代码：计算 W1、b1、W2、b2 的梯度，与上面的 backward() 一样，只是要经过 ReLU
+    grads = {name: np.zeros_like(p) for name, p in params.items()}
+    for name in params:
+        params[name] -= lr * grads[name]
+    return cross_entropy_error(Y, T)
+
+
+# %% tags=["check"] exercise="relu-train-step"
+from nnlib import exercises as ex
+from nnlib import layers
+
+
+def reference_step(params, X, T, lr):
+    """用 nnlib 的层搭出来的同一步（第 2 课）。"""
+    affine1, relu, affine2 = layers.Affine(params["W1"], params["b1"]), layers.Relu(), layers.Affine(params["W2"], params["b2"])
+    loss_layer = layers.SoftmaxWithLoss()
+    loss = loss_layer.forward(affine2.forward(relu.forward(affine1.forward(X))), T)
+    affine1.backward(relu.backward(affine2.backward(loss_layer.backward())))
+    for name, layer in (("1", affine1), ("2", affine2)):
+        params["W" + name] -= lr * layer.dW
+        params["b" + name] -= lr * layer.db
+    return loss
+
+
+start_params = init_params(np.random.default_rng(5))
+ex.report(
+    ex.same_function("32 张图片的批次：损失和更新后的参数", relu_train_step, reference_step,
+                     cases=[(start_params, x_train[:32], T_train[:32], 0.5)],
+                     hint="和 backward() 一样从 delta2 = (Y - T) / N 开始。反向经过 W2 时要用它的转置，"
+                          "而 ReLU 乘的是掩码 (A1 > 0)，不是 H * (1 - H)。"),
+    ex.same_function("只有一张图片的批次", relu_train_step, reference_step,
+                     cases=[(start_params, x_train[:1], T_train[:1], 0.5)],
+                     hint="只有一张图片时，沿错误的轴求和不会引起形状错误："
+                          "偏置的梯度要沿行方向（axis 0）求和，每个单元一个值。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="relu-train-step"
+def relu_train_step(params, X, T, lr):
+    """在批次 (X, T) 上做一步梯度下降：原地更新 params，返回更新前的损失。"""
+    A1 = X @ params["W1"] + params["b1"]
+    H = np.maximum(0, A1)                                  # 用 ReLU 代替 sigmoid
+    Y = softmax(H @ params["W2"] + params["b2"])
+    delta2 = (Y - T) / X.shape[0]                          # (N, 10)
+    delta1 = (delta2 @ params["W2"].T) * (A1 > 0)          # ReLU 的导数：A1 > 0 处为 1，其余为 0
+    grads = {
+        "W1": X.T @ delta1, "b1": delta1.sum(axis=0),
+        "W2": H.T @ delta2, "b2": delta2.sum(axis=0),
+    }
+    for name in params:
+        params[name] -= lr * grads[name]
+    return cross_entropy_error(Y, T)
+
+# %% [markdown]
 # ## 用 nnlib 做同样的事
 #
 # 我们亲手写的东西，nnlib 里都有：
