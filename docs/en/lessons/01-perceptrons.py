@@ -126,7 +126,7 @@ truth_table(OR)
 def draw_gate(ax, w, b, points, targets, title):
     """Shade where perceptron(w, b) outputs 1 and draw its boundary line; then the points, filled where the
     target is 1, with a red ring around each point the perceptron gets wrong."""
-    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     out = perceptron(grid, w, b).reshape(g1.shape)
     ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
@@ -228,7 +228,7 @@ truth_table(XOR)
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.4))
 
-g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
 grid = np.column_stack([g1.ravel(), g2.ravel()])
 left.contourf(g1, g2, XOR(grid).reshape(g1.shape), levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
 for (name, w, b), color in zip(gates[1:], ["#e65100", "#2e7d32"]):

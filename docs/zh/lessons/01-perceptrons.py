@@ -120,7 +120,7 @@ truth_table(OR)
 def draw_gate(ax, w, b, points, targets, title):
     """给感知机 perceptron(w, b) 输出 1 的区域涂上阴影并画出边界线；再画出各点：目标为 1 的画成实心，
     感知机判错的点外面套一个红圈。"""
-    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     out = perceptron(grid, w, b).reshape(g1.shape)
     ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
@@ -218,7 +218,7 @@ truth_table(XOR)
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.4))
 
-g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
 grid = np.column_stack([g1.ravel(), g2.ravel()])
 left.contourf(g1, g2, XOR(grid).reshape(g1.shape), levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
 for (name, w, b), color in zip(gates[1:], ["#e65100", "#2e7d32"]):
