@@ -153,9 +153,10 @@ export class OutputArea {
     const total = info.iterations || 0;
     const done = info.event === "end" ? total : info.iteration || 0;
     if (total > 0) bar.value = Math.min(1, done / total);
+    // The label says what the lessons print per epoch (the bar itself shows the iterations; its tooltip counts them).
     const parts = [];
     if (info.epochs) parts.push(t.epoch(Math.min(info.epoch ?? 0, info.epochs), info.epochs));
-    if (total) parts.push(t.iteration(done, total));
+    if (total) bar.title = t.iteration(done, total);
     if (typeof info.loss === "number") parts.push(`${t.loss} ${fmt(info.loss)}`);
     if (typeof info.train_acc === "number") parts.push(`${t.trainAcc} ${pct(info.train_acc)}`);
     if (typeof info.test_acc === "number") parts.push(`${t.testAcc} ${pct(info.test_acc)}`);
