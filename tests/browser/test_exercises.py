@@ -236,9 +236,10 @@ def test_without_storage_the_page_works_and_says_progress_is_not_saved(browser, 
     if how == "blocked":  # private modes and disabled site data: reading localStorage throws
         ctx.add_init_script("Object.defineProperty(window, 'localStorage', "
                             "{get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }})")
-    else:  # quota exceeded: every write throws
-        ctx.add_init_script("Storage.prototype.setItem = function () "
-                            "{ throw new DOMException('quota', 'QuotaExceededError'); }")
+    else:  # quota exceeded: every write to localStorage throws (sessionStorage, which main.js uses, still works)
+        ctx.add_init_script("const setItem = Storage.prototype.setItem; Storage.prototype.setItem = function (k, v) {"
+                            " if (this === window.localStorage) throw new DOMException('quota', 'QuotaExceededError');"
+                            " return setItem.call(this, k, v); }")
     page = ctx.new_page()
     open_lesson(page, site_url + LESSON.format(lang="en"))
     note = page.locator(".nnrt-toolbar .nnex-not-saved")
