@@ -223,6 +223,84 @@ def relu_train_step(params, X, T, lr):
     return cross_entropy_error(Y, T)
 """,
     },
+    "nand-or": {
+        "NAND with AND's numbers (signs not flipped)": """
+def NAND(X):
+    return perceptron(X, np.array([0.5, 0.5]), -0.7)
+
+
+def OR(X):
+    return perceptron(X, np.array([0.5, 0.5]), -0.2)
+""",
+        "OR with AND's bias (threshold not lowered)": """
+def NAND(X):
+    return perceptron(X, np.array([-0.5, -0.5]), 0.7)
+
+
+def OR(X):
+    return perceptron(X, np.array([0.5, 0.5]), -0.7)
+""",
+    },
+    "batch-accuracy": {
+        "the last, smaller batch dropped": """
+def accuracy(params, x, t, batch_size=100):
+    correct = 0
+    for i in range(0, len(x) - len(x) % batch_size, batch_size):
+        y = forward(params, x[i:i + batch_size], output=softmax)
+        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+    return correct / len(x)
+""",
+        "divided by batches times batch size": """
+def accuracy(params, x, t, batch_size=100):
+    correct, batches = 0, 0
+    for i in range(0, len(x), batch_size):
+        y = forward(params, x[i:i + batch_size], output=softmax)
+        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+        batches += 1
+    return correct / (batches * batch_size)
+""",
+    },
+    "cross-entropy-labels": {
+        "sum instead of the mean": """
+def cross_entropy_batch_labels(Y, labels):
+    return -np.sum(np.log(np.maximum(Y[np.arange(len(Y)), labels], TINY)))
+""",
+        "log(0) not guarded": """
+def cross_entropy_batch_labels(Y, labels):
+    return -np.mean(np.log(Y[np.arange(len(Y)), labels]))
+""",
+    },
+    "numerical-gradient": {
+        "x not restored": """
+def numerical_gradient(f, x, h=1e-4):
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        i = it.multi_index
+        original = x[i]
+        x[i] = original + h
+        f_plus = f(x)
+        x[i] = original - h
+        f_minus = f(x)
+        grad[i] = (f_plus - f_minus) / (2 * h)
+        it.iternext()
+    return grad
+""",
+        "forward difference": """
+def numerical_gradient(f, x, h=1e-4):
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        i = it.multi_index
+        original = x[i]
+        f_0 = f(x)
+        x[i] = original + h
+        grad[i] = (f(x) - f_0) / h
+        x[i] = original
+        it.iternext()
+    return grad
+""",
+    },
 }
 
 
