@@ -54,6 +54,9 @@ class Kernel:
         self._adam = lib.nnlib_adam
         self._adam.restype = None
         self._adam.argtypes = [ctypes.c_void_p] * 4 + [ctypes.c_int32] + [ctypes.c_float] * 4
+        self._relu, self._relu_backward = lib.nnlib_relu, lib.nnlib_relu_backward
+        self._relu.restype = self._relu_backward.restype = None
+        self._relu.argtypes = self._relu_backward.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_int32]
 
     def __repr__(self) -> str:
         return f"Kernel({self.variant!r})"
@@ -212,3 +215,47 @@ def adam_update(p: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray, beta
         return False
     kernel._adam(p.ctypes.data, m.ctypes.data, v.ctypes.data, g.ctypes.data, p.size, beta1, beta2, scale, eps)
     return True
+
+
+MIN_ELEMENTWISE = 4_096  # elements; below this NumPy's own pass costs less than the call
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether ``a`` fills one block of memory with no gaps, in any order of its axes (C, Fortran, or nnlib's
+    batch-last convolution outputs), all strides positive: then an elementwise pass can run over the block."""
+    expected = a.itemsize
+    for stride, size in sorted((st, n) for st, n in zip(a.strides, a.shape) if n > 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def relu_forward(x: np.ndarray, inplace: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(x > 0, max(x, 0))`` as :class:`~nnlib.layers.Relu` computes them (the output over ``x`` if ``inplace``), in
+    one pass of the kernel; None where it does not apply (natively, float64, small or gapped arrays)."""
+    kernel = _active if _loaded else active()
+    if (kernel is None or not _enabled or type(x) is not np.ndarray or x.dtype != np.float32
+            or x.size < MIN_ELEMENTWISE or x.size % 4 or not _dense(x) or (inplace and not x.flags.writeable)):
+        return None
+    out = x if inplace else np.empty_like(x)
+    mask = np.empty_like(x, dtype=bool)
+    if out.strides != x.strides or mask.strides != tuple(st // 4 for st in x.strides):
+        return None
+    kernel._relu(x.ctypes.data, out.ctypes.data, mask.ctypes.data, x.size)
+    return mask, out
+
+
+def relu_backward(dout: np.ndarray, mask: np.ndarray, inplace: bool) -> np.ndarray | None:
+    """``dout * mask`` (into ``dout`` if ``inplace``) in one pass of the kernel, where ``dout`` is stored like
+    ``mask``; else None."""
+    kernel = _active if _loaded else active()
+    if (kernel is None or not _enabled or type(dout) is not np.ndarray or dout.dtype != np.float32
+            or dout.shape != mask.shape or dout.size < MIN_ELEMENTWISE or dout.size % 4 or not _dense(dout)
+            or dout.strides != tuple(4 * st for st in mask.strides) or (inplace and not dout.flags.writeable)):
+        return None
+    dx = dout if inplace else np.empty_like(dout)
+    if dx.strides != dout.strides:
+        return None
+    kernel._relu_backward(dout.ctypes.data, mask.ctypes.data, dx.ctypes.data, dout.size)
+    return dx
