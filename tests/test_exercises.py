@@ -223,22 +223,22 @@ def relu_train_step(params, X, T, lr):
     return cross_entropy_error(Y, T)
 """,
     },
-    "nand-or": {
-        "NAND with AND's numbers (signs not flipped)": """
-def NAND(X):
-    return perceptron(X, np.array([0.5, 0.5]), -0.7)
-
-
-def OR(X):
+    "nor-and-not": {
+        "NOR with OR's numbers (signs not flipped)": """
+def NOR(X):
     return perceptron(X, np.array([0.5, 0.5]), -0.2)
+
+
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.5, -0.5]), -0.2)
 """,
-        "OR with AND's bias (threshold not lowered)": """
-def NAND(X):
-    return perceptron(X, np.array([-0.5, -0.5]), 0.7)
+        "x1 but not x2 with a bias that lets (0, 0) fire": """
+def NOR(X):
+    return perceptron(X, np.array([-0.5, -0.5]), 0.2)
 
 
-def OR(X):
-    return perceptron(X, np.array([0.5, 0.5]), -0.7)
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.5, -0.5]), 0.2)
 """,
     },
     "batch-accuracy": {
