@@ -174,7 +174,9 @@ ROUNDS = 3
 EPOCH = """
 import json, time
 import numpy as np
+import nnlib
 from nnlib import datasets, nets, optimizers
+nnlib.use_kernel(True)
 (x, t), (x_test, t_test) = datasets.load_mnist(subset=True, flatten=False)
 x, x_test = x.astype(np.float32), x_test.astype(np.float32)
 net, optimizer = nets.SimpleConvNet(dtype=np.float32, seed=0), optimizers.Adam(lr=1e-3)
@@ -305,8 +307,8 @@ def main(argv: list[str] | None = None) -> int:
                 rounds["browser"].append(in_page(page, STEPS.replace("KERNEL", "True")))
                 rounds["tfjs"].append(tfjs_steps(context, tfjs_base + "/index.html"))
                 rounds["native"].append(native(STEPS.replace("KERNEL", "True")))
-            no_kernel = in_page(page, STEPS.replace("KERNEL", "False"))
             epoch = in_page(page, EPOCH)
+            no_kernel = in_page(page, STEPS.replace("KERNEL", "False"))
             page.close()
             browser.close()
         server.shutdown()

@@ -63,7 +63,8 @@ INDEX_HTML = """<!doctype html>
     })();
   </script>
   <style>
-    body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif;
+    body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "PingFang SC", "Hiragino Sans GB",
+           "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
            max-width: 34rem; margin: 15vh auto; padding: 0 1rem; line-height: 1.6; color: #222; }
     a { color: #3f51b5; font-size: 1.25rem; margin-right: 1.5rem; }
   </style>
@@ -83,7 +84,8 @@ NOT_FOUND_HTML = """<!doctype html>
   <meta name="viewport" content="width=device-width,initial-scale=1">
   <title>Page not found · 页面不存在 — nnlib</title>
   <style>
-    body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif;
+    body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "PingFang SC", "Hiragino Sans GB",
+           "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
            max-width: 34rem; margin: 15vh auto; padding: 0 1rem; line-height: 1.6; color: #222; }
     a { color: #3f51b5; }
   </style>

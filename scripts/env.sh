@@ -15,8 +15,17 @@ source "$VENV/bin/activate"
 extras="$(IFS=,; echo "$*")"
 stamp="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)-${extras//,/_}"
 if [ ! -e "$stamp" ]; then
-    python -m pip install --quiet --upgrade pip
-    python -m pip install --quiet -e "$ROOT[$extras]"
+    # pip's and setuptools' chatter (the editable-install notice, index warnings) is shown only when the install
+    # fails: on success there is nothing to act on.
+    echo "Setting up $VENV with nnlib[$extras] (first run: 1-3 minutes)..." >&2
+    log="$(mktemp)"
+    if ! { python -m pip install --quiet --upgrade pip && python -m pip install --quiet -e "$ROOT[$extras]"; } >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "error: installing nnlib[$extras] into $VENV failed (pip's output above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
     touch "$stamp"
 fi
 # The site's JavaScript (CodeMirror and esbuild for the in-browser runtime, KaTeX, pyodide for the Node tests) comes

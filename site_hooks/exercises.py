@@ -249,7 +249,7 @@ def annotate(html: str, notebook: Any, lang: str, where: str) -> str:
                f'{html[start + len(m.group(0).split(" id=")[0]):]}'  # fmt: skip
         if role == "check":
             outer_start, _ = _outer_bounds(html, start)
-            html = html[:outer_start] + '<div hidden class="nnlib-check"' + html[outer_start + len("<div"):]
+            html = html[:outer_start] + '<div hidden class="nnlib-check ' + html[outer_start + len('<div class="'):]
         elif role == "solution":
             outer_start, outer_end = _outer_bounds(html, start)
             html = (f'{html[:outer_start]}<details class="nnlib-solution" data-nnlib-exercise="{cell.metadata["exercise"]}">'

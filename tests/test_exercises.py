@@ -223,6 +223,84 @@ def relu_train_step(params, X, T, lr):
     return cross_entropy_error(Y, T)
 """,
     },
+    "nand-or": {
+        "NAND with AND's numbers (signs not flipped)": """
+def NAND(X):
+    return perceptron(X, np.array([0.5, 0.5]), -0.7)
+
+
+def OR(X):
+    return perceptron(X, np.array([0.5, 0.5]), -0.2)
+""",
+        "OR with AND's bias (threshold not lowered)": """
+def NAND(X):
+    return perceptron(X, np.array([-0.5, -0.5]), 0.7)
+
+
+def OR(X):
+    return perceptron(X, np.array([0.5, 0.5]), -0.7)
+""",
+    },
+    "batch-accuracy": {
+        "the last, smaller batch dropped": """
+def accuracy(params, x, t, batch_size=100):
+    correct = 0
+    for i in range(0, len(x) - len(x) % batch_size, batch_size):
+        y = forward(params, x[i:i + batch_size], output=softmax)
+        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+    return correct / len(x)
+""",
+        "divided by batches times batch size": """
+def accuracy(params, x, t, batch_size=100):
+    correct, batches = 0, 0
+    for i in range(0, len(x), batch_size):
+        y = forward(params, x[i:i + batch_size], output=softmax)
+        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+        batches += 1
+    return correct / (batches * batch_size)
+""",
+    },
+    "cross-entropy-labels": {
+        "sum instead of the mean": """
+def cross_entropy_batch_labels(Y, labels):
+    return -np.sum(np.log(np.maximum(Y[np.arange(len(Y)), labels], TINY)))
+""",
+        "log(0) not guarded": """
+def cross_entropy_batch_labels(Y, labels):
+    return -np.mean(np.log(Y[np.arange(len(Y)), labels]))
+""",
+    },
+    "numerical-gradient": {
+        "x not restored": """
+def numerical_gradient(f, x, h=1e-4):
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        i = it.multi_index
+        original = x[i]
+        x[i] = original + h
+        f_plus = f(x)
+        x[i] = original - h
+        f_minus = f(x)
+        grad[i] = (f_plus - f_minus) / (2 * h)
+        it.iternext()
+    return grad
+""",
+        "forward difference": """
+def numerical_gradient(f, x, h=1e-4):
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        i = it.multi_index
+        original = x[i]
+        f_0 = f(x)
+        x[i] = original + h
+        grad[i] = (f(x) - f_0) / h
+        x[i] = original
+        it.iternext()
+    return grad
+""",
+    },
 }
 
 
@@ -339,3 +417,29 @@ def test_the_downloaded_notebook_keeps_the_check_and_collapses_the_solution(tmp_
     start = roles.index(("exercise", False))
     assert roles[start:start + 3] == [("exercise", False), ("check", False), ("solution", True)]
     assert "ex.report(" in cells[start + 1].source
+
+
+def test_lesson_pages_get_cell_ids_a_hidden_check_and_a_folded_solution() -> None:
+    import jupytext
+    from bs4 import BeautifulSoup
+
+    source = ('# %%\nimport numpy as np\n\n# %% tags=["exercise"] exercise="x"\na = 1\n\n'
+              '# %% tags=["check"] exercise="x"\nb = 1\n\n# %% tags=["solution"] exercise="x"\na = 2\n')  # fmt: skip
+    notebook = jupytext.reads(source, fmt="py:percent")
+    cell = ('<div class="jp-Cell jp-CodeCell jp-Notebook-cell{tag}">\n<div class="jp-Cell jp-CodeCell jp-Notebook-cell'
+            '{tag}" id="cell-id={n}">\n<div class="jp-Cell-inputWrapper"><div>code</div></div>\n</div>\n</div>')  # fmt: skip
+    tags = ["", " celltag_exercise", " celltag_check", " celltag_solution"]
+    html = "<p>text</p>" + "".join(cell.format(tag=tag, n=n) for n, tag in enumerate(tags)) + "<p>end</p>"
+    soup = BeautifulSoup(hook.annotate(html, notebook, "zh", "lesson.py"), "html.parser")
+    inner = soup.select("[data-nnlib-cell]")
+    assert [c["data-nnlib-cell"] for c in inner] == ["cell-1", "x", "x-check", "x-solution"]
+    assert [c.get("data-nnlib-role") for c in inner] == [None, "exercise", "check", "solution"]
+    assert all(c["data-nnlib-version"] == hook.code_version(nc.source) for c, nc in zip(inner, hook.code_cells(notebook)))
+    assert [("celltag_nnrt-skip" in c["class"]) for c in inner] == [False, False, True, True]
+    exercise_outer, check_outer = inner[1].parent, inner[2].parent
+    assert "nnlib-exercise" in exercise_outer["class"] and "jp-CodeCell" in exercise_outer["class"]
+    assert exercise_outer["data-nnlib-label"] == "练习"
+    assert check_outer.has_attr("hidden") and "jp-CodeCell" in check_outer["class"]
+    details = inner[3].parent.parent
+    assert details.name == "details" and details.summary.get_text() == "查看参考答案"
+    assert soup.get_text().strip().endswith("end")

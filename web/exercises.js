@@ -103,6 +103,8 @@ class Exercise {
         return;
       }
       this.render(await this.runChecks());
+    } catch (error) {
+      this.render({ error: `${this.t.checkBroken}\n${error && error.message ? error.message : error}` });
     } finally {
       this.busy = false;
       this.button.disabled = false;

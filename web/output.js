@@ -59,13 +59,16 @@ export class OutputArea {
     }
   }
 
-  /** Append one output (nbconvert's child row: an empty prompt, then `output`); ends the current stream block. */
+  /**
+   * Add one output (nbconvert's child row: an empty prompt, then `output`); ends the current stream block.
+   * A training progress bar stays the last row, like a terminal's progress line: later output goes above it.
+   */
   child(output) {
     this.flush();
     this.stream = null;
     const row = div("jp-OutputArea-child");
     row.append(div("jp-OutputPrompt jp-OutputArea-prompt"), output);
-    this.el.append(row);
+    this.el.insertBefore(row, this.progress ? this.progress.row : null);
     return row;
   }
 
@@ -148,26 +151,21 @@ export class OutputArea {
       box.append(bar, label);
       this.progress = { row: this.child(box), box, bar, label };
     }
-    const { bar, label, box, row } = this.progress;
+    const { bar, label, box } = this.progress;
     const t = this.t;
     const total = info.iterations || 0;
     const done = info.event === "end" ? total : info.iteration || 0;
     if (total > 0) bar.value = Math.min(1, done / total);
+    // The label says what the lessons print per epoch (the bar itself shows the iterations; its tooltip counts them).
     const parts = [];
     if (info.epochs) parts.push(t.epoch(Math.min(info.epoch ?? 0, info.epochs), info.epochs));
-    if (total) parts.push(t.iteration(done, total));
+    if (total) bar.title = t.iteration(done, total);
     if (typeof info.loss === "number") parts.push(`${t.loss} ${fmt(info.loss)}`);
     if (typeof info.train_acc === "number") parts.push(`${t.trainAcc} ${pct(info.train_acc)}`);
     if (typeof info.test_acc === "number") parts.push(`${t.testAcc} ${pct(info.test_acc)}`);
     if (typeof info.elapsed === "number") parts.push(t.seconds(info.elapsed.toFixed(1)));
     label.textContent = parts.join(t.separator) || t.progressStart;
     box.dataset.event = info.event || "";
-    // The same bar continues below later output, like a terminal progress line: move it to the end.
-    if (row !== this.el.lastElementChild) {
-      this.flush();
-      this.stream = null;
-      this.el.append(row);
-    }
   }
 
   /** The run is over. A progress bar that did not reach its end (a Stop, an error) is removed: it no longer moves. */

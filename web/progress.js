@@ -22,7 +22,10 @@ export function markLessons(root = document) {
     const { solved, exercises } = readLesson(slug);
     const total = exercises.length;
     const done = exercises.filter((id) => solved[id]).length;
-    node.querySelectorAll(":scope > .nnex-lesson-mark").forEach((mark) => mark.remove());
+    // A card (or navigation link) gets the mark inside; a link in running text gets it right after itself.
+    const inside = node.matches("[data-lesson], .md-nav__link");
+    const old = inside ? node.querySelector(":scope > .nnex-lesson-mark") : node.nextElementSibling;
+    if (old && old.classList.contains("nnex-lesson-mark")) old.remove();
     if (!done) {
       delete node.dataset.nnlibSolved;
       continue;
@@ -34,6 +37,7 @@ export function markLessons(root = document) {
     const compact = node.matches(".md-nav__link"); // the navigation has room for a tick only
     mark.textContent = compact ? (done === total ? "✓" : `${done}/${total}`) : text;
     if (compact) mark.title = text;
-    node.append(mark);
+    if (inside) node.append(mark);
+    else node.after(mark);
   }
 }

@@ -169,8 +169,10 @@ def test_switching_to_chinese_keeps_the_code_and_checks_in_chinese(page, site_ur
     assert "全部 2 项检查通过" in check(page)["text"]
 
 
-def test_the_home_page_marks_the_solved_lesson(context, site_url) -> None:
-    home = context.new_page()
+def test_the_home_page_marks_the_solved_lesson(browser, context, site_url, requests_log) -> None:
+    # The same saved work, in a context whose page requests the test can rewrite (no service worker in between).
+    ctx = new_context(browser, requests_log, service_workers="block", storage_state=context.storage_state())
+    home = ctx.new_page()
     card = '<div class="nnlib-test-card" data-lesson="02-activation-functions">Lesson 2 card</div>' \
            '<div class="nnlib-test-card" data-lesson="06-computational-graphs">Lesson 6 card</div>'  # fmt: skip
 
@@ -183,11 +185,11 @@ def test_the_home_page_marks_the_solved_lesson(context, site_url) -> None:
     home.wait_for_selector('[data-lesson="02-activation-functions"] .nnex-lesson-mark', timeout=20_000)
     assert home.locator('[data-lesson="02-activation-functions"]').get_attribute("data-nnlib-solved") == "all"
     assert home.locator('[data-lesson="06-computational-graphs"] .nnex-lesson-mark').count() == 0
-    links = home.locator(".nnlib-lessons a .nnex-lesson-mark")
+    links = home.locator(".nnlib-lessons a + .nnex-lesson-mark")
     assert links.count() == 1 and links.first.inner_text() == "✓ exercise solved"
     nav = home.locator('.md-nav--primary a[data-nnlib-solved="all"]')
     assert nav.count() == 1 and "Activation functions" in nav.first.inner_text()
-    home.close()
+    ctx.close()
 
 
 def test_reset_cell_and_reset_lesson_forget_the_work(page, site_url) -> None:
@@ -234,9 +236,10 @@ def test_without_storage_the_page_works_and_says_progress_is_not_saved(browser, 
     if how == "blocked":  # private modes and disabled site data: reading localStorage throws
         ctx.add_init_script("Object.defineProperty(window, 'localStorage', "
                             "{get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }})")
-    else:  # quota exceeded: every write throws
-        ctx.add_init_script("Storage.prototype.setItem = function () "
-                            "{ throw new DOMException('quota', 'QuotaExceededError'); }")
+    else:  # quota exceeded: every write to localStorage throws (sessionStorage, which main.js uses, still works)
+        ctx.add_init_script("const setItem = Storage.prototype.setItem; Storage.prototype.setItem = function (k, v) {"
+                            " if (this === window.localStorage) throw new DOMException('quota', 'QuotaExceededError');"
+                            " return setItem.call(this, k, v); }")
     page = ctx.new_page()
     open_lesson(page, site_url + LESSON.format(lang="en"))
     note = page.locator(".nnrt-toolbar .nnex-not-saved")

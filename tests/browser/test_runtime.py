@@ -175,6 +175,23 @@ def test_labels_in_the_page_language(context, site_url, lang, run_label, run_all
         page.close()
 
 
+def test_python_starts_in_the_background_and_the_toolbar_says_so(context, site_url) -> None:
+    """Without a Run, Python starts once the page is idle; the idle text announces that (not "when you run a cell")."""
+    page = context.new_page()
+    try:
+        open_lesson(page, site_url + LESSON.format(lang="zh"))
+        text = page.locator(".nnrt-toolbar .nnrt-state").inner_text()
+        assert text == "Python 稍后会在后台启动" or text.startswith("正在"), text
+        page.wait_for_function("['loading', 'ready'].includes(window.nnlibRuntime.kernel.state)", timeout=20_000)
+        assert "运行任一单元格时" not in page.locator(".nnrt-toolbar .nnrt-state").inner_text()
+        wait_ready(page)
+        text = page.locator(".nnrt-toolbar .nnrt-state").inner_text()
+        assert re.fullmatch(r"Python 已就绪（加载用时 \d+\.\d 秒）", text), text  # full-width brackets, "ready" once
+        assert page.locator(".nnrt-toolbar .nnrt-state").evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    finally:
+        page.close()
+
+
 def test_running_a_later_cell_first_runs_the_earlier_ones(lesson) -> None:
     page = lesson
     last = cell_count(page)
@@ -259,8 +276,11 @@ def test_stop_interrupts_an_infinite_loop_and_keeps_the_state(lesson) -> None:
     assert page.evaluate("crossOriginIsolated"), "the service worker should have isolated the page"
     original = cell(page, 1).locator(".clipboard-copy-txt").text_content().rstrip("\n")
     set_code(page, 1, "print('looping')\ncounter = 0\nwhile True:\n    counter += 1")
+    cellbar_height = "(el) => el.getBoundingClientRect().height"
+    idle_height = cell(page, 1).locator(".nnrt-cellbar").evaluate(cellbar_height)
     cell(page, 1).get_by_role("button", name=re.compile(r"^Run cell 1\b")).click()
     wait_state(page, 1, ("running",))
+    assert cell(page, 1).locator(".nnrt-cellbar").evaluate(cellbar_height) == idle_height  # Stop takes Run's place
     page.wait_for_timeout(1000)
     # The tab stays responsive while Python loops: the page answers and other cells can be edited and reset.
     t0 = time.monotonic()

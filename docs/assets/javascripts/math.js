@@ -28,8 +28,14 @@
   var CLOSING = /^[，。、；：！？）》」』”’,.;:!?)\]]+/;
   var OPENING = /[（《「『“‘(\[]+$/;
   function keepPunctuationWithMath(root) {
-    root.querySelectorAll(".katex").forEach(function (formula) {
-      if (formula.closest(".katex-display") || formula.parentNode.classList.contains("nnlib-nowrap")) return;
+    root.querySelectorAll(".katex").forEach(function (katex) {
+      if (katex.closest(".katex-display, .nnlib-nowrap")) return;
+      // auto-render puts each formula in a span of its own (inside arithmatex's span on Markdown pages): the
+      // punctuation is a sibling of the outermost span that holds only the formula.
+      var formula = katex;
+      while (formula.parentNode.tagName === "SPAN" && formula.parentNode.childNodes.length === 1) {
+        formula = formula.parentNode;
+      }
       var next = formula.nextSibling, prev = formula.previousSibling;
       var after = next && next.nodeType === Node.TEXT_NODE ? CLOSING.exec(next.data) : null;
       var before = prev && prev.nodeType === Node.TEXT_NODE ? OPENING.exec(prev.data) : null;

@@ -85,14 +85,37 @@ truth_table(AND)
 # Many other choices work too: $(w_1, w_2, b) = (1, 1, -1.5)$ or $(0.5, 0.5, -0.9)$. What matters is that one input
 # alone stays at or below the threshold and both inputs together cross it.
 #
-# ## NAND and OR
+# ## Exercise: NAND and OR
 #
-# NAND ("not AND") is AND with the answer flipped: 0 only when both inputs are 1. Flipping the sign of all three
-# numbers of the AND perceptron flips its answer (except exactly on the boundary, where the sum is 0, which none of
-# our four inputs hits). OR outputs 1 as soon as one input is 1: keep AND's weights and lower the threshold, so one
-# input is enough.
+# Now you choose the numbers. NAND ("not AND") outputs 0 only when both inputs are 1; OR outputs 1 as soon as one
+# input is 1. Fill in weights and a bias for each so that its truth table is right. Then press **Check** (in
+# Jupyter, run the cell after it). Two ideas help: flipping the sign of all three numbers of a perceptron flips its
+# answer (as long as no input lands exactly on the boundary, where the sum is 0); and a bias closer to 0 lowers the
+# threshold.
 
-# %%
+# %% tags=["exercise"] exercise="nand-or"
+def NAND(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
+
+
+def OR(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
+
+
+# %% tags=["check"] exercise="nand-or"
+from nnlib import exercises as ex
+
+inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
+ex.report(
+    ex.same_function("NAND: 0 only for the input (1, 1)", NAND, lambda X: 1 - AND(X), cases=inputs,
+                     hint="Start from AND's numbers (0.5, 0.5, -0.7) and flip the sign of all three."),
+    ex.same_function("OR: 1 as soon as one input is 1", OR, lambda X: (X.sum(axis=1) > 0).astype(int), cases=inputs,
+                     hint="Keep AND's weights (0.5, 0.5); choose a bias between -0.5 and 0, so that a single input "
+                          "(0.5) is enough to make the sum positive but no input (0) is not."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="nand-or"
 def NAND(X):
     return perceptron(X, np.array([-0.5, -0.5]), 0.7)
 

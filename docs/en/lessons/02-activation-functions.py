@@ -90,7 +90,8 @@ a = np.array([-3.0, 0.0, 3.0])
 print(sigmoid(a))
 print(F.sigmoid(a))
 
-with np.errstate(over="raise"):          # turn the silent overflow into an error we can catch
+# turn the silent overflow into an error we can catch
+with np.errstate(over="raise"):
     try:
         sigmoid(np.array([-1000.0]))
     except FloatingPointError as err:
@@ -150,8 +151,11 @@ from nnlib.gradient import numerical_diff
 
 for a in [-4.0, -1.0, 0.0, 2.0]:
     exact = F.sigmoid_grad(np.array(a))
-    numeric = numerical_diff(lambda v: float(F.sigmoid(np.array(v))), a)
-    print(f"a = {a:5.1f}   formula {float(exact):.8f}   numerical {numeric:.8f}")
+    numeric = numerical_diff(
+        lambda v: float(F.sigmoid(np.array(v))), a
+    )
+    print(f"a = {a:5.1f}   formula {float(exact):.8f}   "
+          f"numerical {numeric:.8f}")
 
 # %% [markdown]
 # ## ReLU
@@ -188,7 +192,8 @@ print(F.relu_grad(a))      # 1 where the input was positive
 a = np.linspace(-3, 3, 7)
 print(np.tanh(a))
 print(2 * F.sigmoid(2 * a) - 1)
-print("largest difference:", np.max(np.abs(np.tanh(a) - (2 * F.sigmoid(2 * a) - 1))))
+print("largest difference:",
+      np.max(np.abs(np.tanh(a) - (2 * F.sigmoid(2 * a) - 1))))
 
 # %% [markdown]
 # ## All four side by side
@@ -237,7 +242,8 @@ def softmax_naive(a):
 
 
 scores = np.array([1010.0, 1000.0, 990.0])
-with np.errstate(over="ignore", invalid="ignore"):   # we know it breaks; keep the output readable
+# we know it breaks; keep the output readable
+with np.errstate(over="ignore", invalid="ignore"):
     print("naive:", softmax_naive(scores))
 
 # %% [markdown]
@@ -264,7 +270,8 @@ batch = np.array([[0.3, 2.9, 4.0],
                   [1000.0, 1000.0, 0.0]])
 y = F.softmax(batch)
 print(y)
-print("row sums:", y.sum(axis=1), " predicted classes:", y.argmax(axis=1))
+print("row sums:", y.sum(axis=1),
+      " predicted classes:", y.argmax(axis=1))
 
 # %% [markdown]
 # ## What to remember

@@ -290,6 +290,54 @@ print(f"one image at a time: {seconds_one * 1000:.0f} ms")
 # BLAS, so there the gain is smaller. On a busy computer the times also vary from run to run: run both cells a few
 # times and compare.
 #
+# ### Exercise: accuracy in batches
+#
+# Write `accuracy(params, x, t, batch_size)`: run the network on `x` in batches of `batch_size` rows, count the
+# predictions that equal the labels `t`, and return the fraction that is right. The number of images need not be a
+# multiple of the batch size: the last batch is then smaller, and it counts too. Then press **Check** (in Jupyter, run
+# the cell after it).
+
+# %% tags=["exercise"] exercise="batch-accuracy"
+def accuracy(params, x, t, batch_size=100):
+    """Fraction of the rows of x whose predicted digit equals the label in t, batch_size rows at a time."""
+    correct = 0
+    # your code: for each batch, forward(params, batch, output=softmax), then count the right predictions
+    return correct / len(x)
+
+
+# %% tags=["check"] exercise="batch-accuracy"
+from nnlib import exercises as ex
+
+
+def reference(params, x, t, batch_size=100):
+    return np.mean(forward(params, x, output=softmax).argmax(axis=1) == t)
+
+
+ex.report(
+    ex.same_function("1,000 test images in batches of 100", accuracy, reference,
+                     cases=[(params, x_test, t_test, 100)],
+                     hint="Loop with range(0, len(x), batch_size); the batch is x[i:i + batch_size]. Its "
+                          "predictions are the argmax over axis 1 (one per row)."),
+    ex.same_function("a last batch that is smaller (250 images in batches of 64, 7 in batches of 3)", accuracy,
+                     reference, cases=[(params, x_test[:250], t_test[:250], 64), (params, x_test[:7], t_test[:7], 3)],
+                     hint="range(0, len(x), batch_size) reaches the last, shorter batch; x[i:i + batch_size] simply "
+                          "stops at the end of the array. Divide by len(x), the number of images."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="batch-accuracy"
+def accuracy(params, x, t, batch_size=100):
+    """Fraction of the rows of x whose predicted digit equals the label in t, batch_size rows at a time."""
+    correct = 0
+    for i in range(0, len(x), batch_size):
+        y = forward(params, x[i:i + batch_size], output=softmax)
+        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+    return correct / len(x)
+
+
+print(accuracy(params, x_test, t_test), accuracy(params, x_test, t_test, batch_size=64))
+
+# %% [markdown]
 # About 9 images in 100 are read wrong. Here are some of the mistakes, with what the network said and the true
 # label; some are hard for people too.
 

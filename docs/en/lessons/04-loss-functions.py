@@ -198,19 +198,52 @@ print(Y[np.arange(4), labels])
 #
 # $$E = -\frac1N \sum_{n=1}^{N} \sum_k t_{nk} \log y_{nk} = -\frac1N \sum_{n=1}^{N} \log y_{n, t_n}.$$
 #
-# The left form takes one-hot targets $T$ (shape $N \times C$), the right one labels $t_n$ (shape $N$). Both in
-# NumPy, the left with one sum over the whole array:
+# The left form takes one-hot targets $T$ (shape $N \times C$), the right one labels $t_n$ (shape $N$). The left
+# form in NumPy is one sum over the whole array:
 
 # %%
 def cross_entropy_batch_one_hot(Y, T):
     return -np.sum(T * np.log(np.maximum(Y, TINY))) / len(Y)
 
 
-def cross_entropy_batch_labels(Y, labels):
-    return -np.sum(np.log(np.maximum(Y[np.arange(len(Y)), labels], TINY))) / len(Y)
-
-
 print(cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
+
+# %% [markdown]
+# ### Exercise: the batch form with labels
+#
+# Write `cross_entropy_batch_labels(Y, labels)`, the right-hand form: pick each row's probability of its true class
+# with integer array indexing, guard it against 0 as above, and average $-\log$ over the $N$ rows. On `Y` and
+# `labels` it must give the same value as the one-hot form. Then press **Check** (in Jupyter, run the cell after it).
+
+# %% tags=["exercise"] exercise="cross-entropy-labels"
+def cross_entropy_batch_labels(Y, labels):
+    """Mean cross-entropy of the rows of Y (N, C) against the integer labels (N,)."""
+    return 0.0      # your code
+
+
+# %% tags=["check"] exercise="cross-entropy-labels"
+from nnlib import exercises as ex
+from nnlib.functions import cross_entropy_error
+
+rng = np.random.default_rng(1)
+ex.report(
+    ex.same_function("the example above, and 50 random rows of 10 classes", cross_entropy_batch_labels,
+                     cross_entropy_error, cases=[(Y, labels), (softmax(rng.normal(size=(50, 10))),
+                                                              rng.integers(0, 10, 50))],
+                     hint="Y[np.arange(len(Y)), labels] has one probability per row; take -log of it and the mean."),
+    ex.same_function("a probability of exactly 0 gives a large finite loss", cross_entropy_batch_labels,
+                     cross_entropy_error, cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([0, 1]))],
+                     hint="log(0) is -inf: replace the picked probabilities by np.maximum(p, TINY) first."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="cross-entropy-labels"
+def cross_entropy_batch_labels(Y, labels):
+    """Mean cross-entropy of the rows of Y (N, C) against the integer labels (N,)."""
+    picked = Y[np.arange(len(Y)), labels]
+    return -np.sum(np.log(np.maximum(picked, TINY))) / len(Y)
+
+
 print(cross_entropy_batch_labels(Y, labels))
 
 # %% [markdown]

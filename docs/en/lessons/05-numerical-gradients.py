@@ -153,8 +153,52 @@ while not it.finished:
 # again, and **put the original value back** before moving on (otherwise every later partial derivative would be
 # taken at a shifted point, and the caller's array would come back changed). We change the array in place rather than
 # copying it, which matters later: a network holds its weight arrays, and the loss reads them from there.
+#
+# ### Exercise: `numerical_gradient` with `np.nditer`
+#
+# Complete the loop below: for the element at index `i`, compute the central difference into `grad[i]`, and leave
+# `x` exactly as it was. Then press **Check** (in Jupyter, run the cell after it). The checks try arrays of one, two
+# and three dimensions, one of them stored column by column, and look at `x` after the call.
 
-# %%
+# %% tags=["exercise"] exercise="numerical-gradient"
+def numerical_gradient(f, x, h=1e-4):
+    """Gradient of the scalar function f at the array x (any shape) by central differences."""
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        i = it.multi_index
+        # your code: f at x[i] + h and at x[i] - h, the central difference into grad[i], then x[i] restored
+        it.iternext()
+    return grad
+
+
+# %% tags=["check"] exercise="numerical-gradient"
+from nnlib import exercises as ex
+from nnlib.gradient import numerical_gradient as reference_gradient
+
+
+def bumpy(x):
+    return np.sum(np.sin(3 * x) + x**3)
+
+
+rng = np.random.default_rng(2)
+ex.report(
+    ex.same_function("the gradient of sum(x**2) at (3, 4), and of a bumpy function on 2-D and 3-D arrays",
+                     numerical_gradient, lambda f, x: reference_gradient(f, x, h=1e-4),
+                     cases=[(f2, np.array([3.0, 4.0])), (bumpy, rng.normal(size=(3, 4))),
+                            (bumpy, rng.normal(size=(2, 3, 2)))],
+                     hint="Remember original = x[i]; set x[i] = original + h and call f(x); "
+                          "set x[i] = original - h and call f(x); "
+                          "then x[i] = original and grad[i] = (f_plus - f_minus) / (2 * h)."),
+    ex.same_function("an array stored column by column (a transposed matrix)", numerical_gradient,
+                     lambda f, x: reference_gradient(f, x, h=1e-4), cases=[(bumpy, rng.normal(size=(4, 3)).T)],
+                     hint="Index with the tuple it.multi_index (x[i], grad[i]), not with a running counter: "
+                          "nditer visits the elements in memory order, which is not row by row for a "
+                          "transposed array."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="numerical-gradient"
 def numerical_gradient(f, x, h=1e-4):
     """Gradient of the scalar function f at the array x (any shape) by central differences."""
     grad = np.zeros_like(x)

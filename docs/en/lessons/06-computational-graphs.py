@@ -52,11 +52,13 @@ class MulLayer:
         self.y = None
 
     def forward(self, x, y):
-        self.x, self.y = x, y          # keep the inputs for the backward pass
+        # keep the inputs for the backward pass
+        self.x, self.y = x, y
         return x * y
 
     def backward(self, dout):
-        dx = dout * self.y             # swap: the gradient for x uses y
+        # swap: the gradient for x uses y
+        dx = dout * self.y
         dy = dout * self.x
         return dx, dy
 
@@ -103,12 +105,15 @@ class AddLayer:
         return x + y
 
     def backward(self, dout):
-        return dout, dout               # the gradient reaches both inputs unchanged
+        # the gradient reaches both inputs unchanged
+        return dout, dout
 
 
 orange, orange_count = 150, 3
 
-mul_apple, mul_orange, add_fruit, mul_tax = MulLayer(), MulLayer(), AddLayer(), MulLayer()
+mul_apple, mul_orange, add_fruit, mul_tax = (
+    MulLayer(), MulLayer(), AddLayer(), MulLayer()
+)
 
 # forward: in the order of the graph
 apple_price = mul_apple.forward(apple, apple_count)
@@ -123,8 +128,10 @@ dorange, dorange_count = mul_orange.backward(dorange_price)
 dapple, dapple_count = mul_apple.backward(dapple_price)
 
 print("price:", round(price, 6))
-print("apple:", round(dapple, 6), " apple_count:", round(dapple_count, 6))
-print("orange:", round(dorange, 6), " orange_count:", round(dorange_count, 6))
+print("apple:", round(dapple, 6),
+      " apple_count:", round(dapple_count, 6))
+print("orange:", round(dorange, 6),
+      " orange_count:", round(dorange_count, 6))
 print("tax:", round(dtax, 6))
 
 # %% [markdown]
@@ -137,7 +144,8 @@ print("tax:", round(dtax, 6))
 
 # %% tags=["raises-exception"]
 fresh = layers.MulLayer()
-fresh.backward(1.0)       # no forward pass yet: nothing to multiply by
+# no forward pass yet: nothing to multiply by
+fresh.backward(1.0)
 
 # %% [markdown]
 # ## Activation layers
@@ -157,7 +165,8 @@ x = np.array([[1.0, -0.5], [-2.0, 3.0]])
 
 relu = layers.Relu()
 print(relu.forward(x))
-print(relu.backward(np.ones_like(x)))      # 1 where x was positive, 0 elsewhere
+# 1 where x was positive, 0 elsewhere
+print(relu.backward(np.ones_like(x)))
 
 sigmoid = layers.Sigmoid()
 y = sigmoid.forward(x)
@@ -186,13 +195,16 @@ W = rng.normal(size=(3, 2))
 b = np.array([0.5, -0.5])
 affine = layers.Affine(W, b)
 
-X = rng.normal(size=(4, 3))              # a batch of 4 samples with 3 features
+# a batch of 4 samples with 3 features
+X = rng.normal(size=(4, 3))
 Y = affine.forward(X)
 dY = np.ones_like(Y)
 dX = affine.backward(dY)
 
-print("Y shape", Y.shape, " dX shape", dX.shape, " dW shape", affine.dW.shape, " db", affine.db)
-print(np.allclose(dX, dY @ W.T), np.allclose(affine.dW, X.T @ dY))
+print("Y shape", Y.shape, " dX shape", dX.shape,
+      " dW shape", affine.dW.shape, " db", affine.db)
+print(np.allclose(dX, dY @ W.T),
+      np.allclose(affine.dW, X.T @ dY))
 
 # %% [markdown]
 # ### Exercise: the Affine layer's backward pass
@@ -287,7 +299,8 @@ grad = loss_layer.backward()
 
 print("loss:", round(loss, 4))
 print("softmax:\n", np.round(loss_layer.y, 4))
-print("gradient = (softmax - one_hot) / N:\n", np.round(grad, 4))
+print("gradient = (softmax - one_hot) / N:\n",
+      np.round(grad, 4))
 
 # %% [markdown]
 # ## A two-layer network, and checking its gradients
@@ -299,11 +312,17 @@ print("gradient = (softmax - one_hot) / N:\n", np.round(grad, 4))
 rng = np.random.default_rng(1)
 W1, b1 = rng.normal(scale=0.5, size=(4, 5)), np.zeros(5)
 W2, b2 = rng.normal(scale=0.5, size=(5, 3)), np.zeros(3)
-net = [layers.Affine(W1, b1), layers.Relu(), layers.Affine(W2, b2)]
+net = [
+    layers.Affine(W1, b1),
+    layers.Relu(),
+    layers.Affine(W2, b2),
+]
 last = layers.SoftmaxWithLoss()
 
-x = rng.normal(size=(6, 4))               # 6 samples, 4 features
-t = rng.integers(0, 3, size=6)            # 6 labels among 3 classes
+# 6 samples, 4 features
+x = rng.normal(size=(6, 4))
+# 6 labels among 3 classes
+t = rng.integers(0, 3, size=6)
 
 
 def loss_of_net():
@@ -328,7 +347,11 @@ backprop_dW1 = net[0].dW.copy()
 # %%
 numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)
 
-rel_err = np.max(np.abs(backprop_dW1 - numeric_dW1) / np.maximum(1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)))
+rel_err = np.max(
+    np.abs(backprop_dW1 - numeric_dW1) / np.maximum(
+        1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)
+    )
+)
 print("largest relative error on W1:", rel_err)
 print("agree:", rel_err < 1e-6)
 
@@ -337,7 +360,8 @@ print("agree:", rel_err < 1e-6)
 # comparison for every parameter as [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check):
 
 # %%
-net2 = TwoLayerNet(input_size=4, hidden_size=5, output_size=3, weight_init_std=0.5, seed=2)
+net2 = TwoLayerNet(input_size=4, hidden_size=5,
+                   output_size=3, weight_init_std=0.5, seed=2)
 print(gradient_check(net2, x, t))
 
 # %% [markdown]

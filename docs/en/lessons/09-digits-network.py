@@ -31,15 +31,19 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from nnlib.datasets import load_digits
-from nnlib.functions import sigmoid, softmax, cross_entropy_error
+from nnlib.functions import (
+    sigmoid, softmax, cross_entropy_error
+)
 from nnlib.gradient import numerical_gradient
 from nnlib.util import one_hot
 
 (x_train, t_train), (x_test, t_test) = load_digits()
-print("training images:", x_train.shape, x_train.dtype, " labels:", t_train.shape, t_train.dtype)
+print("training images:", x_train.shape, x_train.dtype,
+      " labels:", t_train.shape, t_train.dtype)
 print("test images:    ", x_test.shape)
 print("pixel range:", x_train.min(), "to", x_train.max())
-print("images per class in the training set:", np.unique(t_train, return_counts=True)[1])
+print("images per class in the training set:",
+      np.unique(t_train, return_counts=True)[1])
 
 # %% [markdown]
 # Each row of `x_train` is one image with its 64 pixels in a line. Reshaped to $8 \times 8$, they look like this:
@@ -89,15 +93,19 @@ def init_params(rng, n_in=64, n_hidden=30, n_out=10):
 
 
 def forward(params, X):
-    H = sigmoid(X @ params["W1"] + params["b1"])      # hidden activations, (N, 30)
-    Y = softmax(H @ params["W2"] + params["b2"])      # class probabilities, (N, 10)
+    # hidden activations, (N, 30)
+    H = sigmoid(X @ params["W1"] + params["b1"])
+    # class probabilities, (N, 10)
+    Y = softmax(H @ params["W2"] + params["b2"])
     return H, Y
 
 
 params = init_params(np.random.default_rng(0))
 _, Y = forward(params, x_train[:3])
-print(np.round(Y, 3))          # untrained: close to 0.1 everywhere
-print("loss:", cross_entropy_error(Y, T_train[:3]), " (log 10 =", np.log(10), ")")
+# untrained: close to 0.1 everywhere
+print(np.round(Y, 3))
+print("loss:", cross_entropy_error(Y, T_train[:3]),
+      " (log 10 =", np.log(10), ")")
 
 # %% [markdown]
 # An untrained network is unsure about everything: about $0.1$ per class, so its loss is close to $\log 10 \approx 2.30$.
@@ -118,8 +126,10 @@ print("loss:", cross_entropy_error(Y, T_train[:3]), " (log 10 =", np.log(10), ")
 def backward(params, X, T):
     H, Y = forward(params, X)
     n = X.shape[0]
-    delta2 = (Y - T) / n                                  # (N, 10)
-    delta1 = (delta2 @ params["W2"].T) * H * (1 - H)      # (N, 30)
+    # (N, 10)
+    delta2 = (Y - T) / n
+    # (N, 30)
+    delta1 = (delta2 @ params["W2"].T) * H * (1 - H)
     return {
         "W1": X.T @ delta1, "b1": delta1.sum(axis=0),
         "W2": H.T @ delta2, "b2": delta2.sum(axis=0),
@@ -138,8 +148,15 @@ X_small = x_train[:5].astype(np.float64)
 T_small = T_train[:5].astype(np.float64)
 grads = backward(params, X_small, T_small)
 for name in ["W1", "b1", "W2", "b2"]:
-    numeric = numerical_gradient(lambda _: loss(params, X_small, T_small), params[name])
-    err = np.max(np.abs(grads[name] - numeric) / np.maximum(1e-8, np.abs(grads[name]) + np.abs(numeric)))
+    numeric = numerical_gradient(
+        lambda _: loss(params, X_small, T_small),
+        params[name],
+    )
+    err = np.max(
+        np.abs(grads[name] - numeric) / np.maximum(
+            1e-8, np.abs(grads[name]) + np.abs(numeric)
+        )
+    )
     print(name, "relative error", f"{err:.1e}")
 
 # %% [markdown]
@@ -158,18 +175,22 @@ for name in ["W1", "b1", "W2", "b2"]:
 
 # %%
 def accuracy(params, X, t):
-    return float(np.mean(forward(params, X)[1].argmax(axis=1) == t))
+    return float(np.mean(
+        forward(params, X)[1].argmax(axis=1) == t
+    ))
 
 
 rng = np.random.default_rng(1)
 params = init_params(rng)
 start = time.perf_counter()
 for i in rng.permutation(len(x_train)):
-    grads = backward(params, x_train[i:i + 1], T_train[i:i + 1])
+    grads = backward(params, x_train[i:i + 1],
+                     T_train[i:i + 1])
     for name in params:
         params[name] -= 0.1 * grads[name]
 seconds = time.perf_counter() - start
-print(f"one epoch, one image per step: {seconds:.3f} s, test accuracy {accuracy(params, x_test, t_test):.3f}")
+print(f"one epoch, one image per step: {seconds:.3f} s, "
+      f"test accuracy {accuracy(params, x_test, t_test):.3f}")
 
 # %% [markdown]
 # It already works. But each step does tiny matrix products, so most of the time goes into Python overhead rather
@@ -190,10 +211,15 @@ def train(params, epochs=20, batch_size=32, lr=1.0, seed=2):
         order = rng.permutation(len(x_train))
         for start in range(0, len(order), batch_size):
             batch = order[start:start + batch_size]
-            grads = backward(params, x_train[batch], T_train[batch])
+            grads = backward(params, x_train[batch],
+                             T_train[batch])
             for name in params:
                 params[name] -= lr * grads[name]
-        history.append((loss(params, x_train, T_train), accuracy(params, x_train, t_train), accuracy(params, x_test, t_test)))
+        history.append((
+            loss(params, x_train, T_train),
+            accuracy(params, x_train, t_train),
+            accuracy(params, x_test, t_test),
+        ))
     return history
 
 
@@ -202,8 +228,11 @@ start = time.perf_counter()
 history = train(params)
 seconds = time.perf_counter() - start
 train_loss, train_acc, test_acc = zip(*history)
-print(f"20 epochs in {seconds:.2f} s ({seconds / 20 * 1000:.1f} ms per epoch)")
-print(f"final loss {train_loss[-1]:.3f}, training accuracy {train_acc[-1]:.3f}, test accuracy {test_acc[-1]:.3f}")
+print(f"20 epochs in {seconds:.2f} s "
+      f"({seconds / 20 * 1000:.1f} ms per epoch)")
+print(f"final loss {train_loss[-1]:.3f}, "
+      f"training accuracy {train_acc[-1]:.3f}, "
+      f"test accuracy {test_acc[-1]:.3f}")
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3))
@@ -309,15 +338,24 @@ from nnlib.trainer import Trainer
 
 def report(info):
     if info["event"] == "epoch" and info["epoch"] % 5 == 0:
-        print(f"epoch {info['epoch']:2d}/{info['epochs']}  loss {info['loss']:.3f}  "
-              f"train acc {info['train_acc']:.1%}  test acc {info['test_acc']:.1%}")
+        print(f"epoch {info['epoch']:2d}/{info['epochs']}  "
+              f"loss {info['loss']:.3f}  "
+              f"train acc {info['train_acc']:.1%}  "
+              f"test acc {info['test_acc']:.1%}")
 
 
-net = TwoLayerNet(input_size=64, hidden_size=30, output_size=10, weight_init_std="he", seed=0)
-trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=20, mini_batch_size=32,
-                  optimizer="sgd", optimizer_param={"lr": 0.5}, seed=0, callback=report)
+net = TwoLayerNet(
+    input_size=64, hidden_size=30, output_size=10,
+    weight_init_std="he", seed=0,
+)
+trainer = Trainer(
+    net, x_train, t_train, x_test, t_test, epochs=20,
+    mini_batch_size=32, optimizer="sgd",
+    optimizer_param={"lr": 0.5}, seed=0, callback=report,
+)
 test_accuracy = trainer.train()
-print(f"test accuracy: {test_accuracy:.1%} in {trainer.elapsed:.2f} s")
+print(f"test accuracy: {test_accuracy:.1%} "
+      f"in {trainer.elapsed:.2f} s")
 
 # %% [markdown]
 # Finally, which digits does it get wrong? Often they are ones a person would hesitate over too.
@@ -325,7 +363,8 @@ print(f"test accuracy: {test_accuracy:.1%} in {trainer.elapsed:.2f} s")
 # %%
 predicted = net.predict(x_test).argmax(axis=1)
 wrong = np.flatnonzero(predicted != t_test)
-print(len(wrong), "of", len(t_test), "test images misclassified")
+print(len(wrong), "of", len(t_test),
+      "test images misclassified")
 
 fig, axes = plt.subplots(1, 8, figsize=(8, 1.6))
 for ax, i in zip(axes, wrong[:8]):

@@ -82,13 +82,36 @@ truth_table(AND)
 # 满足要求的参数还有很多，比如 $(w_1, w_2, b) = (1, 1, -1.5)$ 或 $(0.5, 0.5, -0.9)$。关键在于：单独一个输入
 # 不超过阈值，两个输入加起来才越过阈值。
 #
-# ## 与非门和或门
+# ## 练习：与非门和或门
 #
-# 与非门（NAND，即“非与”）就是把与门的结果反过来：只有两个输入都为 1 时才输出 0。把与门感知机的三个参数全部变号，
-# 输出就会反过来（加权和恰好为 0 的边界点除外，而我们的四个输入都不在边界上）。或门只要有一个输入为 1 就输出 1：
-# 权重沿用与门的，把阈值降低，让一个输入就足以越过它。
+# 这回由你来选参数。与非门（NAND，即“非与”）只在两个输入都为 1 时输出 0；或门（OR）只要有一个输入为 1 就输出 1。
+# 为它们各填上权重和偏置，使真值表正确，然后点“检查”（在 Jupyter 里则运行它下面的那个单元格）。
+# 有两点可以帮你：把感知机的三个参数全部变号，输出就会反过来（只要没有输入恰好落在加权和为 0 的边界上）；
+# 偏置越接近 0，阈值就越低。
 
-# %%
+# %% tags=["exercise"] exercise="nand-or"
+def NAND(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
+
+
+def OR(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
+
+
+# %% tags=["check"] exercise="nand-or"
+from nnlib import exercises as ex
+
+inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
+ex.report(
+    ex.same_function("与非门：只有输入 (1, 1) 时输出 0", NAND, lambda X: 1 - AND(X), cases=inputs,
+                     hint="从与门的参数 (0.5, 0.5, -0.7) 出发，把三个数全部变号。"),
+    ex.same_function("或门：只要有一个输入为 1 就输出 1", OR, lambda X: (X.sum(axis=1) > 0).astype(int), cases=inputs,
+                     hint="沿用与门的权重 (0.5, 0.5)；偏置取在 -0.5 和 0 之间，"
+                          "这样一个输入（0.5）就足以让加权和为正，而没有输入（0）时不行。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="nand-or"
 def NAND(X):
     return perceptron(X, np.array([-0.5, -0.5]), 0.7)
 

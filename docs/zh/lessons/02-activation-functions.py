@@ -85,7 +85,8 @@ a = np.array([-3.0, 0.0, 3.0])
 print(sigmoid(a))
 print(F.sigmoid(a))
 
-with np.errstate(over="raise"):          # 把悄无声息的溢出变成可以捕获的错误
+# 把悄无声息的溢出变成可以捕获的错误
+with np.errstate(over="raise"):
     try:
         sigmoid(np.array([-1000.0]))
     except FloatingPointError as err:
@@ -144,8 +145,11 @@ from nnlib.gradient import numerical_diff
 
 for a in [-4.0, -1.0, 0.0, 2.0]:
     exact = F.sigmoid_grad(np.array(a))
-    numeric = numerical_diff(lambda v: float(F.sigmoid(np.array(v))), a)
-    print(f"a = {a:5.1f}   公式 {float(exact):.8f}   数值 {numeric:.8f}")
+    numeric = numerical_diff(
+        lambda v: float(F.sigmoid(np.array(v))), a
+    )
+    print(f"a = {a:5.1f}   公式 {float(exact):.8f}   "
+          f"数值 {numeric:.8f}")
 
 # %% [markdown]
 # ## ReLU
@@ -181,7 +185,8 @@ print(F.relu_grad(a))      # 输入为正的位置是 1
 a = np.linspace(-3, 3, 7)
 print(np.tanh(a))
 print(2 * F.sigmoid(2 * a) - 1)
-print("最大差值：", np.max(np.abs(np.tanh(a) - (2 * F.sigmoid(2 * a) - 1))))
+print("最大差值：",
+      np.max(np.abs(np.tanh(a) - (2 * F.sigmoid(2 * a) - 1))))
 
 # %% [markdown]
 # ## 四个函数放在一起比较
@@ -228,7 +233,8 @@ def softmax_naive(a):
 
 
 scores = np.array([1010.0, 1000.0, 990.0])
-with np.errstate(over="ignore", invalid="ignore"):   # 我们知道它会出错，这里只是让输出保持整洁
+# 我们知道它会出错，这里只是让输出保持整洁
+with np.errstate(over="ignore", invalid="ignore"):
     print("朴素实现：", softmax_naive(scores))
 
 # %% [markdown]
@@ -254,7 +260,8 @@ batch = np.array([[0.3, 2.9, 4.0],
                   [1000.0, 1000.0, 0.0]])
 y = F.softmax(batch)
 print(y)
-print("每行之和：", y.sum(axis=1), " 预测的类别：", y.argmax(axis=1))
+print("每行之和：", y.sum(axis=1),
+      " 预测的类别：", y.argmax(axis=1))
 
 # %% [markdown]
 # ## 小结

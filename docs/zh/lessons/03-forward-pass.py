@@ -280,6 +280,53 @@ print(f"一张一张地算：{seconds_one * 1000:.0f} ms")
 # 它最擅长矩阵乘矩阵，批处理因此快得多。浏览器里 Pyodide 的 NumPy 没有 BLAS，提速就没那么明显。
 # 电脑繁忙时，每次测得的时间也会有波动：把这两个单元格多运行几次再比较。
 #
+# ### 练习：按批计算准确率
+#
+# 写一个函数 `accuracy(params, x, t, batch_size)`：把 `x` 按每批 `batch_size` 行送进网络，数一数有多少个预测与标签 `t`
+# 相同，返回预测正确的比例。图像数不一定是批量大小的整数倍，这时最后一批会小一些，它也要算进去。
+# 写好后点“检查”（在 Jupyter 里则运行它下面的那个单元格）。
+
+# %% tags=["exercise"] exercise="batch-accuracy"
+def accuracy(params, x, t, batch_size=100):
+    """x 中预测数字与 t 中标签相同的行所占的比例，每次处理 batch_size 行。"""
+    correct = 0
+    # 在这里写代码：对每一批计算 forward(params, batch, output=softmax)，再数出预测正确的个数
+    return correct / len(x)
+
+
+# %% tags=["check"] exercise="batch-accuracy"
+from nnlib import exercises as ex
+
+
+def reference(params, x, t, batch_size=100):
+    return np.mean(forward(params, x, output=softmax).argmax(axis=1) == t)
+
+
+ex.report(
+    ex.same_function("1,000 张测试图像，每批 100 张", accuracy, reference,
+                     cases=[(params, x_test, t_test, 100)],
+                     hint="用 range(0, len(x), batch_size) 循环，每一批是 x[i:i + batch_size]。"
+                          "它的预测是沿 axis 1 取 argmax（每行一个）。"),
+    ex.same_function("最后一批较小（250 张每批 64 张，7 张每批 3 张）", accuracy,
+                     reference, cases=[(params, x_test[:250], t_test[:250], 64), (params, x_test[:7], t_test[:7], 3)],
+                     hint="range(0, len(x), batch_size) 会走到最后那个较短的批次；x[i:i + batch_size] 到数组末尾"
+                          "就自然停下。最后除以 len(x)，也就是图像的张数。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="batch-accuracy"
+def accuracy(params, x, t, batch_size=100):
+    """x 中预测数字与 t 中标签相同的行所占的比例，每次处理 batch_size 行。"""
+    correct = 0
+    for i in range(0, len(x), batch_size):
+        y = forward(params, x[i:i + batch_size], output=softmax)
+        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+    return correct / len(x)
+
+
+print(accuracy(params, x_test, t_test), accuracy(params, x_test, t_test, batch_size=64))
+
+# %% [markdown]
 # 每 100 张图像大约认错 9 张。下面是其中一些错误，标出了网络的回答和真实标签；有些连人也很难认。
 
 # %%

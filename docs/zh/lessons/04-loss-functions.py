@@ -188,19 +188,52 @@ print(Y[np.arange(4), labels])
 #
 # $$E = -\frac1N \sum_{n=1}^{N} \sum_k t_{nk} \log y_{nk} = -\frac1N \sum_{n=1}^{N} \log y_{n, t_n}.$$
 #
-# 左边的写法用独热编码目标 $T$（形状 $N \times C$），右边的用标签 $t_n$（形状 $N$）。下面用 NumPy 写出这两种形式，
-# 左边那种只需对整个数组求一次和：
+# 左边的写法用独热编码目标 $T$（形状 $N \times C$），右边的用标签 $t_n$（形状 $N$）。左边那种用 NumPy 写，
+# 只需对整个数组求一次和：
 
 # %%
 def cross_entropy_batch_one_hot(Y, T):
     return -np.sum(T * np.log(np.maximum(Y, TINY))) / len(Y)
 
 
-def cross_entropy_batch_labels(Y, labels):
-    return -np.sum(np.log(np.maximum(Y[np.arange(len(Y)), labels], TINY))) / len(Y)
-
-
 print(cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
+
+# %% [markdown]
+# ### 练习：标签形式的批量交叉熵误差
+#
+# 写出右边那种形式 `cross_entropy_batch_labels(Y, labels)`：用整数数组索引取出每一行正确类别的概率，像上面那样防备概率为 0，
+# 再对 $N$ 行的 $-\log$ 取平均。对 `Y` 和 `labels`，它的结果必须与独热编码形式相同。
+# 写好后点“检查”（在 Jupyter 里则运行它下面的那个单元格）。
+
+# %% tags=["exercise"] exercise="cross-entropy-labels"
+def cross_entropy_batch_labels(Y, labels):
+    """Y（N, C）的各行相对于整数标签 labels（N,）的平均交叉熵误差。"""
+    return 0.0      # 在这里写代码
+
+
+# %% tags=["check"] exercise="cross-entropy-labels"
+from nnlib import exercises as ex
+from nnlib.functions import cross_entropy_error
+
+rng = np.random.default_rng(1)
+ex.report(
+    ex.same_function("上面的例子，以及 10 个类别的 50 行随机数据", cross_entropy_batch_labels,
+                     cross_entropy_error, cases=[(Y, labels), (softmax(rng.normal(size=(50, 10))),
+                                                              rng.integers(0, 10, 50))],
+                     hint="Y[np.arange(len(Y)), labels] 每行给出一个概率；对它取 -log 再求平均。"),
+    ex.same_function("概率恰好为 0 时，损失很大但有限", cross_entropy_batch_labels,
+                     cross_entropy_error, cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([0, 1]))],
+                     hint="log(0) 是 -inf：先用 np.maximum(p, TINY) 替换取出的概率。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="cross-entropy-labels"
+def cross_entropy_batch_labels(Y, labels):
+    """Y（N, C）的各行相对于整数标签 labels（N,）的平均交叉熵误差。"""
+    picked = Y[np.arange(len(Y)), labels]
+    return -np.sum(np.log(np.maximum(picked, TINY))) / len(Y)
+
+
 print(cross_entropy_batch_labels(Y, labels))
 
 # %% [markdown]

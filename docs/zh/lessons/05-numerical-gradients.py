@@ -144,8 +144,52 @@ while not it.finished:
 # 对每个元素：记下它的值，把它改成“原值 $+ h$”算一次 $f$，再改成“原值 $- h$”算一次，然后**把原值放回去**，再处理下一个元素
 # （否则后面的偏导数都是在挪动过的点上求的，调用者的数组也会被改掉）。我们直接在原数组上修改，而不是复制一份，
 # 这一点后面会用到：网络持有自己的权重数组，损失函数就是从那里读取权重的。
+#
+# ### 练习：用 `np.nditer` 写 `numerical_gradient`
+#
+# 把下面的循环补充完整：对索引为 `i` 的元素，把中心差分的结果存进 `grad[i]`，并让 `x` 保持原样。
+# 写好后点“检查”（在 Jupyter 里则运行它下面的那个单元格）。检查会用一维、二维和三维数组来试，其中一个数组按列存储，
+# 还会查看调用之后的 `x`。
 
-# %%
+# %% tags=["exercise"] exercise="numerical-gradient"
+def numerical_gradient(f, x, h=1e-4):
+    """用中心差分求标量函数 f 在数组 x（任意形状）处的梯度。"""
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        i = it.multi_index
+        # 在这里写代码：分别在 x[i] + h 和 x[i] - h 处计算 f，把中心差分存进 grad[i]，再恢复 x[i]
+        it.iternext()
+    return grad
+
+
+# %% tags=["check"] exercise="numerical-gradient"
+from nnlib import exercises as ex
+from nnlib.gradient import numerical_gradient as reference_gradient
+
+
+def bumpy(x):
+    return np.sum(np.sin(3 * x) + x**3)
+
+
+rng = np.random.default_rng(2)
+ex.report(
+    ex.same_function("sum(x**2) 在 (3, 4) 处的梯度，以及一个起伏函数在二维、三维数组上的梯度",
+                     numerical_gradient, lambda f, x: reference_gradient(f, x, h=1e-4),
+                     cases=[(f2, np.array([3.0, 4.0])), (bumpy, rng.normal(size=(3, 4))),
+                            (bumpy, rng.normal(size=(2, 3, 2)))],
+                     hint="先记下 original = x[i]；令 x[i] = original + h，调用 f(x)；"
+                          "再令 x[i] = original - h，调用 f(x)；"
+                          "最后 x[i] = original，grad[i] = (f_plus - f_minus) / (2 * h)。"),
+    ex.same_function("按列存储的数组（转置后的矩阵）", numerical_gradient,
+                     lambda f, x: reference_gradient(f, x, h=1e-4), cases=[(bumpy, rng.normal(size=(4, 3)).T)],
+                     hint="用元组 it.multi_index 来索引（x[i]、grad[i]），不要用自己数的序号："
+                          "nditer 按内存顺序访问元素，"
+                          "对转置后的数组，这不是逐行的顺序。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="numerical-gradient"
 def numerical_gradient(f, x, h=1e-4):
     """用中心差分求标量函数 f 在数组 x（任意形状）处的梯度。"""
     grad = np.zeros_like(x)

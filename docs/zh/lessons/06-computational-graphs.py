@@ -50,11 +50,13 @@ class MulLayer:
         self.y = None
 
     def forward(self, x, y):
-        self.x, self.y = x, y          # 记下输入，反向传播时要用
+        # 记下输入，反向传播时要用
+        self.x, self.y = x, y
         return x * y
 
     def backward(self, dout):
-        dx = dout * self.y             # 交换：x 的梯度用的是 y
+        # 交换：x 的梯度用的是 y
+        dx = dout * self.y
         dy = dout * self.x
         return dx, dy
 
@@ -99,12 +101,15 @@ class AddLayer:
         return x + y
 
     def backward(self, dout):
-        return dout, dout               # 梯度原样传给两个输入
+        # 梯度原样传给两个输入
+        return dout, dout
 
 
 orange, orange_count = 150, 3
 
-mul_apple, mul_orange, add_fruit, mul_tax = MulLayer(), MulLayer(), AddLayer(), MulLayer()
+mul_apple, mul_orange, add_fruit, mul_tax = (
+    MulLayer(), MulLayer(), AddLayer(), MulLayer()
+)
 
 # 正向：按计算图的顺序
 apple_price = mul_apple.forward(apple, apple_count)
@@ -119,8 +124,10 @@ dorange, dorange_count = mul_orange.backward(dorange_price)
 dapple, dapple_count = mul_apple.backward(dapple_price)
 
 print("支付金额：", round(price, 6))
-print("苹果单价：", round(dapple, 6), " 苹果个数：", round(dapple_count, 6))
-print("橘子单价：", round(dorange, 6), " 橘子个数：", round(dorange_count, 6))
+print("苹果单价：", round(dapple, 6),
+      " 苹果个数：", round(dapple_count, 6))
+print("橘子单价：", round(dorange, 6),
+      " 橘子个数：", round(dorange_count, 6))
 print("税率：", round(dtax, 6))
 
 # %% [markdown]
@@ -133,7 +140,8 @@ print("税率：", round(dtax, 6))
 
 # %% tags=["raises-exception"]
 fresh = layers.MulLayer()
-fresh.backward(1.0)       # 还没有做正向传播：没有可以相乘的值
+# 还没有做正向传播：没有可以相乘的值
+fresh.backward(1.0)
 
 # %% [markdown]
 # ## 激活函数层
@@ -153,7 +161,8 @@ x = np.array([[1.0, -0.5], [-2.0, 3.0]])
 
 relu = layers.Relu()
 print(relu.forward(x))
-print(relu.backward(np.ones_like(x)))      # x 为正的位置是 1，其余是 0
+# x 为正的位置是 1，其余是 0
+print(relu.backward(np.ones_like(x)))
 
 sigmoid = layers.Sigmoid()
 y = sigmoid.forward(x)
@@ -180,13 +189,16 @@ W = rng.normal(size=(3, 2))
 b = np.array([0.5, -0.5])
 affine = layers.Affine(W, b)
 
-X = rng.normal(size=(4, 3))              # 一个批次：4 个样本，每个 3 个特征
+# 一个批次：4 个样本，每个 3 个特征
+X = rng.normal(size=(4, 3))
 Y = affine.forward(X)
 dY = np.ones_like(Y)
 dX = affine.backward(dY)
 
-print("Y 的形状", Y.shape, " dX 的形状", dX.shape, " dW 的形状", affine.dW.shape, " db", affine.db)
-print(np.allclose(dX, dY @ W.T), np.allclose(affine.dW, X.T @ dY))
+print("Y 的形状", Y.shape, " dX 的形状", dX.shape,
+      " dW 的形状", affine.dW.shape, " db", affine.db)
+print(np.allclose(dX, dY @ W.T),
+      np.allclose(affine.dW, X.T @ dY))
 
 # %% [markdown]
 # ### 练习：Affine 层的反向传播
@@ -279,7 +291,8 @@ grad = loss_layer.backward()
 
 print("损失：", round(loss, 4))
 print("softmax：\n", np.round(loss_layer.y, 4))
-print("梯度 = (softmax - one_hot) / N：\n", np.round(grad, 4))
+print("梯度 = (softmax - one_hot) / N：\n",
+      np.round(grad, 4))
 
 # %% [markdown]
 # ## 两层网络，以及检查它的梯度
@@ -291,11 +304,17 @@ print("梯度 = (softmax - one_hot) / N：\n", np.round(grad, 4))
 rng = np.random.default_rng(1)
 W1, b1 = rng.normal(scale=0.5, size=(4, 5)), np.zeros(5)
 W2, b2 = rng.normal(scale=0.5, size=(5, 3)), np.zeros(3)
-net = [layers.Affine(W1, b1), layers.Relu(), layers.Affine(W2, b2)]
+net = [
+    layers.Affine(W1, b1),
+    layers.Relu(),
+    layers.Affine(W2, b2),
+]
 last = layers.SoftmaxWithLoss()
 
-x = rng.normal(size=(6, 4))               # 6 个样本，4 个特征
-t = rng.integers(0, 3, size=6)            # 6 个标签，共 3 个类别
+# 6 个样本，4 个特征
+x = rng.normal(size=(6, 4))
+# 6 个标签，共 3 个类别
+t = rng.integers(0, 3, size=6)
 
 
 def loss_of_net():
@@ -319,7 +338,11 @@ backprop_dW1 = net[0].dW.copy()
 # %%
 numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)
 
-rel_err = np.max(np.abs(backprop_dW1 - numeric_dW1) / np.maximum(1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)))
+rel_err = np.max(
+    np.abs(backprop_dW1 - numeric_dW1) / np.maximum(
+        1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)
+    )
+)
 print("W1 上最大的相对误差：", rel_err)
 print("一致：", rel_err < 1e-6)
 
@@ -328,7 +351,8 @@ print("一致：", rel_err < 1e-6)
 # 把对每个参数的比较封装成了 [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check)：
 
 # %%
-net2 = TwoLayerNet(input_size=4, hidden_size=5, output_size=3, weight_init_std=0.5, seed=2)
+net2 = TwoLayerNet(input_size=4, hidden_size=5,
+                   output_size=3, weight_init_std=0.5, seed=2)
 print(gradient_check(net2, x, t))
 
 # %% [markdown]

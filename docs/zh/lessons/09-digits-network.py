@@ -29,15 +29,19 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from nnlib.datasets import load_digits
-from nnlib.functions import sigmoid, softmax, cross_entropy_error
+from nnlib.functions import (
+    sigmoid, softmax, cross_entropy_error
+)
 from nnlib.gradient import numerical_gradient
 from nnlib.util import one_hot
 
 (x_train, t_train), (x_test, t_test) = load_digits()
-print("训练图片：", x_train.shape, x_train.dtype, " 标签：", t_train.shape, t_train.dtype)
+print("训练图片：", x_train.shape, x_train.dtype,
+      " 标签：", t_train.shape, t_train.dtype)
 print("测试图片：", x_test.shape)
 print("像素取值范围：", x_train.min(), "到", x_train.max())
-print("训练集中每个类别的图片数：", np.unique(t_train, return_counts=True)[1])
+print("训练集中每个类别的图片数：",
+      np.unique(t_train, return_counts=True)[1])
 
 # %% [markdown]
 # `x_train` 的每一行是一张图片，64 个像素排成一行。把它们变回 $8 \times 8$，就是下面的样子：
@@ -87,15 +91,19 @@ def init_params(rng, n_in=64, n_hidden=30, n_out=10):
 
 
 def forward(params, X):
-    H = sigmoid(X @ params["W1"] + params["b1"])      # 隐藏层的激活值，(N, 30)
-    Y = softmax(H @ params["W2"] + params["b2"])      # 各类别的概率，(N, 10)
+    # 隐藏层的激活值，(N, 30)
+    H = sigmoid(X @ params["W1"] + params["b1"])
+    # 各类别的概率，(N, 10)
+    Y = softmax(H @ params["W2"] + params["b2"])
     return H, Y
 
 
 params = init_params(np.random.default_rng(0))
 _, Y = forward(params, x_train[:3])
-print(np.round(Y, 3))          # 未训练：每个类别都接近 0.1
-print("损失：", cross_entropy_error(Y, T_train[:3]), " (log 10 =", np.log(10), ")")
+# 未训练：每个类别都接近 0.1
+print(np.round(Y, 3))
+print("损失：", cross_entropy_error(Y, T_train[:3]),
+      " （log 10 =", np.log(10), "）")
 
 # %% [markdown]
 # 未经训练的网络对什么都拿不准：每个类别约 $0.1$，所以损失接近 $\log 10 \approx 2.30$。
@@ -115,8 +123,10 @@ print("损失：", cross_entropy_error(Y, T_train[:3]), " (log 10 =", np.log(10)
 def backward(params, X, T):
     H, Y = forward(params, X)
     n = X.shape[0]
-    delta2 = (Y - T) / n                                  # (N, 10)
-    delta1 = (delta2 @ params["W2"].T) * H * (1 - H)      # (N, 30)
+    # (N, 10)
+    delta2 = (Y - T) / n
+    # (N, 30)
+    delta1 = (delta2 @ params["W2"].T) * H * (1 - H)
     return {
         "W1": X.T @ delta1, "b1": delta1.sum(axis=0),
         "W2": H.T @ delta2, "b2": delta2.sum(axis=0),
@@ -135,8 +145,15 @@ X_small = x_train[:5].astype(np.float64)
 T_small = T_train[:5].astype(np.float64)
 grads = backward(params, X_small, T_small)
 for name in ["W1", "b1", "W2", "b2"]:
-    numeric = numerical_gradient(lambda _: loss(params, X_small, T_small), params[name])
-    err = np.max(np.abs(grads[name] - numeric) / np.maximum(1e-8, np.abs(grads[name]) + np.abs(numeric)))
+    numeric = numerical_gradient(
+        lambda _: loss(params, X_small, T_small),
+        params[name],
+    )
+    err = np.max(
+        np.abs(grads[name] - numeric) / np.maximum(
+            1e-8, np.abs(grads[name]) + np.abs(numeric)
+        )
+    )
     print(name, "相对误差", f"{err:.1e}")
 
 # %% [markdown]
@@ -154,18 +171,22 @@ for name in ["W1", "b1", "W2", "b2"]:
 
 # %%
 def accuracy(params, X, t):
-    return float(np.mean(forward(params, X)[1].argmax(axis=1) == t))
+    return float(np.mean(
+        forward(params, X)[1].argmax(axis=1) == t
+    ))
 
 
 rng = np.random.default_rng(1)
 params = init_params(rng)
 start = time.perf_counter()
 for i in rng.permutation(len(x_train)):
-    grads = backward(params, x_train[i:i + 1], T_train[i:i + 1])
+    grads = backward(params, x_train[i:i + 1],
+                     T_train[i:i + 1])
     for name in params:
         params[name] -= 0.1 * grads[name]
 seconds = time.perf_counter() - start
-print(f"一轮，每步一张图片：{seconds:.3f} 秒，测试准确率 {accuracy(params, x_test, t_test):.3f}")
+print(f"一轮，每步一张图片：{seconds:.3f} 秒，"
+      f"测试准确率 {accuracy(params, x_test, t_test):.3f}")
 
 # %% [markdown]
 # 已经能用了。但每一步做的都是很小的矩阵乘法，时间大多花在 Python 自身的开销上，而不是算术上；
@@ -185,10 +206,15 @@ def train(params, epochs=20, batch_size=32, lr=1.0, seed=2):
         order = rng.permutation(len(x_train))
         for start in range(0, len(order), batch_size):
             batch = order[start:start + batch_size]
-            grads = backward(params, x_train[batch], T_train[batch])
+            grads = backward(params, x_train[batch],
+                             T_train[batch])
             for name in params:
                 params[name] -= lr * grads[name]
-        history.append((loss(params, x_train, T_train), accuracy(params, x_train, t_train), accuracy(params, x_test, t_test)))
+        history.append((
+            loss(params, x_train, T_train),
+            accuracy(params, x_train, t_train),
+            accuracy(params, x_test, t_test),
+        ))
     return history
 
 
@@ -197,8 +223,11 @@ start = time.perf_counter()
 history = train(params)
 seconds = time.perf_counter() - start
 train_loss, train_acc, test_acc = zip(*history)
-print(f"20 轮用时 {seconds:.2f} 秒（每轮 {seconds / 20 * 1000:.1f} 毫秒）")
-print(f"最终损失 {train_loss[-1]:.3f}，训练准确率 {train_acc[-1]:.3f}，测试准确率 {test_acc[-1]:.3f}")
+print(f"20 轮用时 {seconds:.2f} 秒"
+      f"（每轮 {seconds / 20 * 1000:.1f} 毫秒）")
+print(f"最终损失 {train_loss[-1]:.3f}，"
+      f"训练准确率 {train_acc[-1]:.3f}，"
+      f"测试准确率 {test_acc[-1]:.3f}")
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3))
@@ -300,15 +329,24 @@ from nnlib.trainer import Trainer
 
 def report(info):
     if info["event"] == "epoch" and info["epoch"] % 5 == 0:
-        print(f"第 {info['epoch']:2d}/{info['epochs']} 轮  损失 {info['loss']:.3f}  "
-              f"训练准确率 {info['train_acc']:.1%}  测试准确率 {info['test_acc']:.1%}")
+        print(f"第 {info['epoch']:2d}/{info['epochs']} 轮  "
+              f"损失 {info['loss']:.3f}  "
+              f"训练准确率 {info['train_acc']:.1%}  "
+              f"测试准确率 {info['test_acc']:.1%}")
 
 
-net = TwoLayerNet(input_size=64, hidden_size=30, output_size=10, weight_init_std="he", seed=0)
-trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=20, mini_batch_size=32,
-                  optimizer="sgd", optimizer_param={"lr": 0.5}, seed=0, callback=report)
+net = TwoLayerNet(
+    input_size=64, hidden_size=30, output_size=10,
+    weight_init_std="he", seed=0,
+)
+trainer = Trainer(
+    net, x_train, t_train, x_test, t_test, epochs=20,
+    mini_batch_size=32, optimizer="sgd",
+    optimizer_param={"lr": 0.5}, seed=0, callback=report,
+)
 test_accuracy = trainer.train()
-print(f"测试准确率：{test_accuracy:.1%}，用时 {trainer.elapsed:.2f} 秒")
+print(f"测试准确率：{test_accuracy:.1%}，"
+      f"用时 {trainer.elapsed:.2f} 秒")
 
 # %% [markdown]
 # 最后看看：它认错了哪些数字？往往人看了也会犹豫。
@@ -316,7 +354,8 @@ print(f"测试准确率：{test_accuracy:.1%}，用时 {trainer.elapsed:.2f} 秒
 # %%
 predicted = net.predict(x_test).argmax(axis=1)
 wrong = np.flatnonzero(predicted != t_test)
-print(len(wrong), "/", len(t_test), "张测试图片分类错误")
+print(len(wrong), "/", len(t_test),
+      "张测试图片分类错误")
 
 fig, axes = plt.subplots(1, 8, figsize=(8, 1.6))
 for ax, i in zip(axes, wrong[:8]):
