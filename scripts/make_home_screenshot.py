@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from serve_site import start_server  # noqa: E402
 
 IMAGES = ROOT / "docs" / "assets" / "images"
-LESSON = "lessons/03-digits-network/"
+LESSON = "lessons/09-digits-network/"
 #: The cell to show: the one that trains with the Trainer (its code holds this text).
 CELL_MARKER = "trainer.train()"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

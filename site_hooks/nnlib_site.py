@@ -12,7 +12,9 @@ What they add to a plain MkDocs Material + mkdocs-jupyter build:
   CDN; the site renders math with KaTeX), and a build error if any page still loads a script from another host;
 * the notebook stylesheet that mkdocs-jupyter inlines in every lesson (about 590 KB) served once, as a cached file;
 * a search index of the lessons without notebook chrome ("In [2]:", "Copied!") and with each code cell once;
-* the repository link in the header (NNLIB_REPO_URL) and no per-language 404 page (see on_post_build).
+* the repository link in the header (NNLIB_REPO_URL) and no per-language 404 page (see on_post_build);
+* the old addresses of renumbered lessons (``extra.moved_lessons``): a page that sends the reader to the lesson's new
+  address, and its notebook under the old name too.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ UI: dict[str, dict[str, str]] = {
         "minutes": "{n} min",
         "minutes_label": "Time to read and run: about {n} minutes",
         "lesson": "Lesson {n}",
+        "moved_title": "Moved: Lesson {n}. {title}",
+        "moved": "This lesson has moved to a new address: {link}.",
     },
     "zh": {
         "download_notebook": "下载本课的 notebook（.ipynb）",
@@ -65,6 +69,8 @@ UI: dict[str, dict[str, str]] = {
         "minutes": "{n} 分钟",
         "minutes_label": "阅读并运行约需 {n} 分钟",
         "lesson": "第 {n} 课",
+        "moved_title": "已移动：第 {n} 课 {title}",
+        "moved": "本课已移到新的地址：{link}。",
     },
 }
 
@@ -206,7 +212,61 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             notebook.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
             notebook.metadata.pop("jupytext", None)  # a plain notebook for the reader, not a jupytext pairing
             _add(files, File.generated(config, file.src_uri[:-3] + ".ipynb", content=jupytext.writes(notebook, fmt="ipynb")))
+    add_moved_lessons(files, config)
     return files
+
+
+# --------------------------------------------------------------------------------------------- renumbered lessons
+
+MOVED_HTML = """<!doctype html>
+<html lang="{lang}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1">
+  <title>{title}</title>
+  <meta name="robots" content="noindex">
+  <link rel="canonical" href="{canonical}">
+  <meta http-equiv="refresh" content="0; url={href}">
+  <script>location.replace({href_js} + location.search + location.hash);</script>
+  <style>body {{ font-family: system-ui, sans-serif; max-width: 34rem; margin: 15vh auto; padding: 0 1rem; }}</style>
+</head>
+<body>
+  <p>{message}</p>
+</body>
+</html>
+"""
+
+
+def moved_lesson_page(lang: str, old_url: str, new_url: str, number: int, title: str, site_url: str | None) -> str:
+    """The page left at a renumbered lesson's old address (``old_url``, a directory URL such as
+    ``lessons/01-activation-functions/``): it sends the reader on at once (meta refresh, or script keeping the
+    #anchor), names the new page as canonical, and shows a link to it in the page's language."""
+    href = get_relative_url(new_url, old_url)
+    label = html_lib.escape(f"{UI[lang]['lesson'].format(n=number)} · {title}")
+    link = f'<a href="{html_lib.escape(href)}">{label}</a>'
+    return MOVED_HTML.format(
+        lang=lang, href=html_lib.escape(href), href_js=json.dumps(href).replace("</", "<\\/"),  # script text: no entities
+        canonical=html_lib.escape((site_url or "") + new_url if site_url else href),
+        title=html_lib.escape(UI[lang]["moved_title"].format(n=number, title=title)),
+        message=UI[lang]["moved"].format(link=link))
+
+
+def add_moved_lessons(files: Files, config: MkDocsConfig) -> None:
+    """For each ``old: new`` slug of ``extra.moved_lessons``, the old address's page (see :func:`moved_lesson_page`)
+    and the new lesson's notebook under the old name (a download link to it may have been shared)."""
+    lang = _language(config)
+    for old, new in (config.extra.get("moved_lessons") or {}).items():
+        lesson = files.get_file_from_path(f"lessons/{new}.py")
+        if lesson is None:
+            raise PluginError(f"extra.moved_lessons: {old!r} moved to {new!r}, which is not a lesson of docs_dir")
+        if files.get_file_from_path(f"lessons/{old}.py") is not None:
+            raise PluginError(f"extra.moved_lessons: {old!r} is still a lesson of docs_dir; its address is in use")
+        info = lesson_summary(Path(lesson.abs_src_path))
+        old_url = f"lessons/{old}/"
+        page = moved_lesson_page(lang, old_url, lesson.url, info["number"], info["title"], config.site_url)
+        _add(files, File.generated(config, old_url + "index.html", content=page))
+        notebook = files.get_file_from_path(f"lessons/{new}.ipynb")
+        _add(files, File.generated(config, f"lessons/{old}.ipynb", content=notebook.content_bytes))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -413,7 +413,7 @@ def test_the_downloaded_notebook_keeps_the_check_and_collapses_the_solution(hook
     config.load_dict({"docs_dir": str(ROOT / "docs" / "en"), "site_dir": str(tmp_path), "use_directory_urls": True})
     config.plugins = PluginCollection()
     config.plugins._current_plugin = None  # as outside any plugin event
-    lesson = "lessons/01-activation-functions.py"
+    lesson = "lessons/02-activation-functions.py"
     source = File(lesson, str(ROOT / "docs" / "en"), str(tmp_path), True)
     notebook = jupytext.read(ROOT / "docs" / "en" / lesson)
     generated = File.generated(config, lesson[:-3] + ".ipynb", content=jupytext.writes(notebook, fmt="ipynb"))

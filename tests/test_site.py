@@ -75,6 +75,11 @@ def html_pages(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.html") if p.name != "404.html")
 
 
+def is_moved_page(path: Path) -> bool:
+    """A renumbered lesson's old address (mkdocs.yml: extra.moved_lessons), which only sends the reader on."""
+    return 'http-equiv="refresh"' in path.read_text(encoding="utf-8")
+
+
 def soup_of(path: Path):
     from bs4 import BeautifulSoup
 
@@ -193,15 +198,39 @@ def test_lessons_ran_at_build_time(site: dict, lang: str, lesson: str) -> None:
 
 def test_digits_lesson_reaches_ninety_percent(site: dict) -> None:
     for lang in LANGS:
-        text = soup_of(site["dir"] / lang / "lessons" / "03-digits-network" / "index.html").get_text()
+        text = soup_of(site["dir"] / lang / "lessons" / "09-digits-network" / "index.html").get_text()
         found = re.findall(r"(?:test accuracy|测试准确率)[:：]\s*([\d.]+)%", text)
         assert found, f"{lang}: the Trainer cell's accuracy line is missing"
         assert float(found[-1]) > 90.0, f"{lang}: test accuracy {found[-1]}%"
-    assert "<img" in (site["dir"] / "en" / "lessons" / "03-digits-network" / "index.html").read_text(encoding="utf-8")
+    assert "<img" in (site["dir"] / "en" / "lessons" / "09-digits-network" / "index.html").read_text(encoding="utf-8")
+
+
+MOVED = {"01-activation-functions": "02-activation-functions", "02-computational-graphs": "06-computational-graphs",
+         "03-digits-network": "09-digits-network"}  # mkdocs.yml: extra.moved_lessons
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_old_lesson_addresses_lead_to_the_new_ones(site: dict, lang: str) -> None:
+    root = site["dir"] / lang
+    for old, new in MOVED.items():
+        page = root / "lessons" / old / "index.html"
+        assert page.is_file() and is_moved_page(page), f"{lang}: nothing at the old address lessons/{old}/"
+        soup = soup_of(page)
+        assert soup.html["lang"] == lang
+        refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+        canonical = soup.find("link", rel="canonical")["href"]
+        visible = soup.select("body a[href]")
+        assert len(visible) == 1, f"{lang}/{old}: expected one visible link to the new page"
+        for href in (refresh.split("url=", 1)[1], canonical, visible[0]["href"]):
+            assert resolve(site["dir"], page, href)[0].resolve() == (root / "lessons" / new / "index.html").resolve()
+        number = int(new[:2])
+        label = visible[0].get_text()
+        assert label.startswith(f"Lesson {number} · " if lang == "en" else f"第 {number} 课 · "), label
+        assert (root / "lessons" / f"{old}.ipynb").read_bytes() == (root / "lessons" / f"{new}.ipynb").read_bytes()
 
 
 def test_apple_orange_numbers(site: dict) -> None:
-    text = soup_of(site["dir"] / "en" / "lessons" / "02-computational-graphs" / "index.html").get_text()
+    text = soup_of(site["dir"] / "en" / "lessons" / "06-computational-graphs" / "index.html").get_text()
     assert "price: 220.00000000000003" in text
     assert "apple: 2.2  apple_count: 110.0" in text
     assert "orange: 3.3  orange_count: 165.0" in text
@@ -211,7 +240,7 @@ def test_apple_orange_numbers(site: dict) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_switches_to_the_same_page_in_the_other_language(site: dict, lang: str) -> None:
     root = site["dir"] / lang
-    pages = html_pages(root)
+    pages = [page for page in html_pages(root) if not is_moved_page(page)]
     assert len(pages) >= 15
     for page in pages:
         links = {a["data-nnlib-lang-switch"]: a["href"] for a in soup_of(page).select("a[data-nnlib-lang-switch]")}
@@ -299,7 +328,7 @@ def test_chinese_search_is_segmented(site: dict) -> None:
     index = json.loads((site["dir"] / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh"]
     assert "\\u200b" in index["config"]["separator"]
-    lesson = [d for d in index["docs"] if d["location"].startswith("lessons/01-activation-functions/")]
+    lesson = [d for d in index["docs"] if d["location"].startswith("lessons/02-activation-functions/")]
     text = " ".join(d["text"] + " " + d["title"] for d in lesson)
     assert "激活" in text
     assert "\u200b" in text, "jieba did not segment the Chinese text (is jieba installed?)"
@@ -376,7 +405,7 @@ def test_serve_site_sends_isolation_and_cache_headers(site: dict) -> None:
 
     server, url = start_server(site["dir"])
     try:
-        with urllib.request.urlopen(url + "zh/lessons/01-activation-functions/") as response:
+        with urllib.request.urlopen(url + "zh/lessons/02-activation-functions/") as response:
             assert response.status == 200
             assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
             assert response.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
@@ -568,7 +597,7 @@ def test_language_switch_knows_the_other_pages_anchors(site: dict) -> None:
                 assert here in ids_here and there in ids_there, f"{page}: #{here} -> #{there}"
             checked += 1
     assert checked >= 20, f"only {checked} pages map their anchors"
-    lesson = soup_of(site["dir"] / "zh" / "lessons" / "02-computational-graphs" / "index.html")
+    lesson = soup_of(site["dir"] / "zh" / "lessons" / "06-computational-graphs" / "index.html")
     anchors = json.loads(lesson.select_one('a[data-nnlib-lang-switch="en"]')["data-nnlib-anchors"])
     assert anchors.get("_1") == "a-multiplication-node", anchors  # the first section, by position
     layers = soup_of(site["dir"] / "en" / "reference" / "layers" / "index.html")
@@ -596,7 +625,7 @@ def test_home_page(site: dict, lang: str) -> None:
     soup = soup_of(home)
     start = soup.select_one("a[data-nnlib-start]")
     assert start is not None and resolve(site["dir"], home, start["href"])[0] == \
-        site["dir"] / lang / "lessons" / "01-activation-functions" / "index.html"
+        site["dir"] / lang / "lessons" / "01-perceptrons" / "index.html"
     image = soup.select_one(".nnlib-hero__figure img")
     image_file, _ = resolve(site["dir"], home, image["src"])
     assert image_file.name == f"home-cell-{lang}.png" and image_file.stat().st_size < 100_000

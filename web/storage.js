@@ -5,7 +5,15 @@
 
 const KEY_PREFIX = "nnlib:v1:lesson:"; // v1: the layout of the stored record; a new layout gets a new prefix
 
-/** The lesson's file slug from a page URL: ".../lessons/01-activation-functions/" -> "01-activation-functions". */
+/** Renumbered lessons, old slug -> new slug (mkdocs.yml: extra.moved_lessons): work saved under the old slug is moved
+ * to the new one the first time the lesson is read. Cell ids do not depend on the slug, so the edits still apply. */
+export const MOVED = {
+  "01-activation-functions": "02-activation-functions",
+  "02-computational-graphs": "06-computational-graphs",
+  "03-digits-network": "09-digits-network",
+};
+
+/** The lesson's file slug from a page URL: ".../lessons/02-activation-functions/" -> "02-activation-functions". */
 export function lessonSlug(url = location.href) {
   const match = new URL(url, location.href).pathname.match(/\/lessons\/([^/]+?)(?:\/(?:index\.html)?)?$/);
   return match ? decodeURIComponent(match[1]) : null;
@@ -32,12 +40,24 @@ export function storageWorks() {
   }
 }
 
+/** Move the record saved under a lesson's old slug, if any, to its current slug (unless one exists there already). */
+function carryOver(s, slug) {
+  for (const [old, current] of Object.entries(MOVED)) {
+    if (current !== slug) continue;
+    const saved = s.getItem(KEY_PREFIX + old);
+    if (saved === null) continue;
+    if (s.getItem(KEY_PREFIX + slug) === null) s.setItem(KEY_PREFIX + slug, saved);
+    s.removeItem(KEY_PREFIX + old);
+  }
+}
+
 /** The stored record of a lesson, or an empty one. */
 export function readLesson(slug) {
   const empty = { cells: {}, solved: {}, exercises: [] };
   const s = storage();
   if (!s) return empty;
   try {
+    carryOver(s, slug);
     const data = JSON.parse(s.getItem(KEY_PREFIX + slug) || "null");
     if (!data || typeof data !== "object") return empty;
     return { cells: data.cells || {}, solved: data.solved || {}, exercises: data.exercises || [] };

@@ -19,8 +19,8 @@ from browser_helpers import RequestLog, new_context
 
 pytestmark = [pytest.mark.slow, pytest.mark.native_only]
 
-LESSON = "/{lang}/lessons/01-activation-functions/"
-SLUG = "01-activation-functions"
+LESSON = "/{lang}/lessons/02-activation-functions/"
+SLUG = "02-activation-functions"
 LOAD_TIMEOUT = 90_000
 RUN_TIMEOUT = 60_000
 
@@ -156,7 +156,7 @@ def test_edits_and_solved_exercises_survive_a_reload(page, site_url) -> None:
 
 def test_switching_to_chinese_keeps_the_code_and_checks_in_chinese(page, site_url) -> None:
     page.locator('a[data-nnlib-lang-switch="zh"]').first.evaluate("a => a.click()")
-    page.wait_for_url(re.compile(r"/zh/lessons/01-activation-functions/"))
+    page.wait_for_url(re.compile(r"/zh/lessons/02-activation-functions/"))
     open_lesson(page, page.url)
     assert editor_code(page) == FIX, "the reader's code follows them to the other language"
     assert exercise(page).locator(".nnex-badge").inner_text() == "✓ 已完成"
@@ -173,8 +173,8 @@ def test_the_home_page_marks_the_solved_lesson(browser, context, site_url, reque
     # The same saved work, in a context whose page requests the test can rewrite (no service worker in between).
     ctx = new_context(browser, requests_log, service_workers="block", storage_state=context.storage_state())
     home = ctx.new_page()
-    card = '<div class="nnlib-test-card" data-lesson="01-activation-functions">Lesson 1 card</div>' \
-           '<div class="nnlib-test-card" data-lesson="02-computational-graphs">Lesson 2 card</div>'  # fmt: skip
+    card = '<div class="nnlib-test-card" data-lesson="02-activation-functions">Lesson 2 card</div>' \
+           '<div class="nnlib-test-card" data-lesson="06-computational-graphs">Lesson 6 card</div>'  # fmt: skip
 
     def with_cards(route) -> None:  # the home page as the redesign will give it: cards with data-lesson
         body = route.fetch().text().replace("<article", f"{card}<article", 1)
@@ -182,9 +182,9 @@ def test_the_home_page_marks_the_solved_lesson(browser, context, site_url, reque
 
     home.route(re.compile(r".*/en/$"), with_cards)
     home.goto(site_url + "/en/")
-    home.wait_for_selector('[data-lesson="01-activation-functions"] .nnex-lesson-mark', timeout=20_000)
-    assert home.locator('[data-lesson="01-activation-functions"]').get_attribute("data-nnlib-solved") == "all"
-    assert home.locator('[data-lesson="02-computational-graphs"] .nnex-lesson-mark').count() == 0
+    home.wait_for_selector('[data-lesson="02-activation-functions"] .nnex-lesson-mark', timeout=20_000)
+    assert home.locator('[data-lesson="02-activation-functions"]').get_attribute("data-nnlib-solved") == "all"
+    assert home.locator('[data-lesson="06-computational-graphs"] .nnex-lesson-mark').count() == 0
     links = home.locator(".nnlib-lessons a + .nnex-lesson-mark")
     assert links.count() == 1 and links.first.inner_text() == "✓ exercise solved"
     nav = home.locator('.md-nav--primary a[data-nnlib-solved="all"]')

@@ -20,7 +20,7 @@ def page(browser, site_url: str) -> Iterator[object]:
     # The first visit of a language's folder installs its service worker (web/main.js, which may reload the page
     # once for isolation); done here, so that the tests see the switch itself.
     for lang in ("en", "zh"):
-        page.goto(f"{site_url}/{lang}/lessons/02-computational-graphs/", wait_until="networkidle")
+        page.goto(f"{site_url}/{lang}/lessons/06-computational-graphs/", wait_until="networkidle")
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
     yield page
     context.close()
@@ -39,12 +39,12 @@ def switch_link_after_pointerdown(page, lang: str) -> str:
     ("start", "lang", "expected"),
     [
         # A lesson's headings have other ids in Chinese: the section is found by its position.
-        ("/en/lessons/02-computational-graphs/#activation-layers", "zh", "_3"),
-        ("/zh/lessons/02-computational-graphs/#_3", "en", "activation-layers"),
+        ("/en/lessons/06-computational-graphs/#activation-layers", "zh", "_3"),
+        ("/zh/lessons/06-computational-graphs/#_3", "en", "activation-layers"),
         # The API reference's anchors are the objects' names in both languages.
         ("/en/reference/layers/#nnlib.layers.Affine", "zh", "nnlib.layers.Affine"),
         # An anchor the other page does not have is dropped, not carried to a page where it leads nowhere.
-        ("/en/lessons/02-computational-graphs/#no-such-place", "zh", ""),
+        ("/en/lessons/06-computational-graphs/#no-such-place", "zh", ""),
     ],
 )
 def test_language_switch_keeps_the_place(page, site_url: str, start: str, lang: str, expected: str) -> None:
@@ -69,7 +69,7 @@ def test_no_line_starts_with_the_punctuation_after_a_formula(page, site_url: str
     """math.js wraps an inline formula and the punctuation touching it in a nowrap span; on a phone-width column no
     line of the Chinese lessons then starts with "，" or "。"."""
     page.set_viewport_size({"width": 390, "height": 844})
-    for lesson in ("01-activation-functions", "02-computational-graphs", "03-digits-network"):
+    for lesson in ("02-activation-functions", "06-computational-graphs", "09-digits-network"):
         page.goto(f"{site_url}/zh/lessons/{lesson}/")
         page.wait_for_function("document.querySelector('.katex') !== null")
         report = page.evaluate(r"""() => {
@@ -89,5 +89,5 @@ def test_no_line_starts_with_the_punctuation_after_a_formula(page, site_url: str
         }""")
         assert not report["bad"], f"{lesson}: punctuation left after a formula: {report['bad']}"
         assert report["nowrap"], f"{lesson}: .nnlib-nowrap is not white-space: nowrap"
-        if lesson == "02-computational-graphs":
+        if lesson == "06-computational-graphs":
             assert report["spans"] >= 5, report

@@ -16,8 +16,8 @@ from browser_helpers import RequestLog, new_context
 
 pytestmark = [pytest.mark.slow, pytest.mark.native_only]  # Chromium and an HTTP server: processes, sockets
 
-LESSON = "/{lang}/lessons/01-activation-functions/"
-DIGITS = "/en/lessons/03-digits-network/"
+LESSON = "/{lang}/lessons/02-activation-functions/"
+DIGITS = "/en/lessons/09-digits-network/"
 LOAD_TIMEOUT = 90_000  # ms: cold Pyodide + numpy + nnlib on a busy 2-core machine
 RUN_TIMEOUT = 60_000
 

@@ -359,7 +359,7 @@ print("nnlib:", y_nnlib, " ours:", y, " same:", np.array_equal(y_nnlib, y))
 #
 # The step function is also the perceptron's weakness: it is flat everywhere except at one jump, so a small change of
 # a weight usually changes nothing at all. Learning weights from data needs smoother activation functions, the
-# subject of [the next lesson](../01-activation-functions/). The layer used here is documented in the API reference:
+# subject of [the next lesson](../02-activation-functions/). The layer used here is documented in the API reference:
 # [`nnlib.layers.Affine`](../../reference/layers/#nnlib.layers.Affine),
 # [`nnlib.functions.step_function`](../../reference/functions/#nnlib.functions.step_function).
 #

@@ -24,8 +24,8 @@
 # * load MNIST images and look at them;
 # * run a trained network on the test images in batches and measure its accuracy.
 #
-# **You need** the perceptron as a matrix product (lesson 1) and the sigmoid and softmax functions (the activation
-# functions lesson). We use nnlib's [`sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) and
+# **You need** the perceptron as a matrix product (lesson 1) and the sigmoid and softmax functions (lesson 2). We use
+# nnlib's [`sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) and
 # [`softmax`](../../reference/functions/#nnlib.functions.softmax) here, since you wrote your own there.
 
 # %%

@@ -26,8 +26,8 @@
 # * estimate the loss of a large data set from a random mini-batch;
 # * explain, with a plot, why training cannot follow the accuracy directly.
 #
-# **You need** softmax (the activation functions lesson) and the forward pass with its batches (lesson 3). We use
-# again the network trained beforehand from lesson 3.
+# **You need** softmax (lesson 2) and the forward pass with its batches (lesson 3). We use again the network trained
+# beforehand from lesson 3.
 
 # %%
 import numpy as np

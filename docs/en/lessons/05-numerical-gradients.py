@@ -466,7 +466,7 @@ print(f"backpropagation: {(time.perf_counter() - start) * 1000:.1f} ms for "
 # * Numerical gradients train a small network, but need two forward passes per parameter: far too slow for real
 #   networks. Backpropagation, next, computes the same gradient in about the time of a forward and a backward pass.
 #
-# Next: [computational graphs](../02-computational-graphs/), the first step towards backpropagation. API reference:
+# Next: [computational graphs](../06-computational-graphs/), the first step towards backpropagation. API reference:
 # [`nnlib.gradient.numerical_diff`](../../reference/gradient/#nnlib.gradient.numerical_diff),
 # [`nnlib.gradient.numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient),
 # [`nnlib.datasets.load_parity`](../../reference/datasets/#nnlib.datasets.load_parity).

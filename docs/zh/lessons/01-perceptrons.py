@@ -342,7 +342,7 @@ print("nnlib：", y_nnlib, " 我们的：", y, " 相同：", np.array_equal(y_nn
 # * 两层就可以：第一层把输入映射到新的空间，两类点在那里变得线性可分。一层感知机就是一次矩阵乘法、加偏置、再过阶跃函数。
 #
 # 阶跃函数也正是感知机的弱点：它除了一处跳变之外处处平坦，权重稍微变一点，输出通常纹丝不动。
-# 要从数据中学习权重，就需要更平滑的激活函数，这是[下一课](../01-activation-functions/)的内容。
+# 要从数据中学习权重，就需要更平滑的激活函数，这是[下一课](../02-activation-functions/)的内容。
 # 本课用到的部件见 API 参考：[`nnlib.layers.Affine`](../../reference/layers/#nnlib.layers.Affine)、
 # [`nnlib.functions.step_function`](../../reference/functions/#nnlib.functions.step_function)。
 #

@@ -23,7 +23,7 @@
 # * 加载 MNIST 图像并把它们显示出来；
 # * 让训练好的网络按批处理测试图像，并计算它的准确率。
 #
-# **前置知识**：第 1 课里用矩阵乘法表示的感知机，以及激活函数一课中的 sigmoid 函数和 softmax 函数。
+# **前置知识**：第 1 课里用矩阵乘法表示的感知机，以及第 2 课（激活函数）中的 sigmoid 函数和 softmax 函数。
 # 你已经在那一课里自己实现过它们，所以这里直接使用 nnlib 的
 # [`sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) 和
 # [`softmax`](../../reference/functions/#nnlib.functions.softmax)。

@@ -446,7 +446,7 @@ print(f"反向传播：{(time.perf_counter() - start) * 1000:.1f} ms，"
 # * 数值梯度能训练小网络，但每个参数都需要两次前向传播，对真正的网络来说太慢了。接下来要学的反向传播，
 #   求同样的梯度只需大约一次前向传播加一次反向传播的时间。
 #
-# 下一课：[计算图](../02-computational-graphs/)，走向反向传播的第一步。API 参考：
+# 下一课：[计算图](../06-computational-graphs/)，走向反向传播的第一步。API 参考：
 # [`nnlib.gradient.numerical_diff`](../../reference/gradient/#nnlib.gradient.numerical_diff)、
 # [`nnlib.gradient.numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient)、
 # [`nnlib.datasets.load_parity`](../../reference/datasets/#nnlib.datasets.load_parity)。

@@ -11,11 +11,12 @@
 # ---
 
 # %% [markdown]
-# # 3. A hand-made network that reads digits
+# # 9. A hand-made network that reads digits
 #
-# Time to put lessons 1 and 2 to work. We build a two-layer network with nothing but NumPy, derive its backward pass
-# by hand, check it numerically, and train it to recognise handwritten digits. Then we do the same in a few lines
-# with nnlib's ready-made parts.
+# Time to put the earlier lessons to work: activation functions (lesson 2), the forward pass (lesson 3), the loss
+# (lesson 4), numerical gradients (lesson 5) and backpropagation (lesson 6). We build a two-layer network with
+# nothing but NumPy, derive its backward pass by hand, check it numerically, and train it to recognise handwritten
+# digits. Then we do the same in a few lines with nnlib's ready-made parts.
 #
 # The data are the 1,797 small digit images that scikit-learn ships (from the UCI "optical recognition of handwritten
 # digits" set): $8 \times 8$ pixels, 17 grey levels. They are small enough to train on in a second, even in your
@@ -111,7 +112,7 @@ print("loss:", cross_entropy_error(Y, T_train[:3]),
 #
 # ## The backward pass, by hand
 #
-# Lesson 2 gives every piece. Softmax with cross-entropy sends back $(Y - T)/N$; the output Affine layer turns it into
+# Lesson 6 gives every piece. Softmax with cross-entropy sends back $(Y - T)/N$; the output Affine layer turns it into
 # gradients for $W_2$, $\mathbf{b}_2$ and $H$; the sigmoid multiplies by $H(1-H)$ elementwise ($\odot$); the first
 # Affine layer gives the gradients of $W_1$ and $\mathbf{b}_1$:
 #
@@ -139,7 +140,7 @@ def loss(params, X, T):
     return cross_entropy_error(forward(params, X)[1], T)
 
 # %% [markdown]
-# Before trusting it, compare it with numerical gradients on a few images (lesson 2). The data are float32, so we
+# Before trusting it, compare it with numerical gradients on a few images (lesson 6). The data are float32, so we
 # convert them to float64 for the check: a step of $h = 10^{-5}$ would be lost in float32 rounding.
 
 # %%
@@ -257,7 +258,7 @@ plt.show()
 #
 # nnlib's `TwoLayerNet`, below, puts a ReLU in the hidden layer instead of our sigmoid. Write one mini-batch training
 # step for that network: the forward pass is given; compute the four gradients (the ReLU passes the gradient only
-# where its input $A_1 = X W_1 + \mathbf{b}_1$ was positive, lesson 2) and let the given loop update the parameters.
+# where its input $A_1 = X W_1 + \mathbf{b}_1$ was positive, lesson 6) and let the given loop update the parameters.
 # The check compares your step with the same step built from nnlib's layers, on a batch of 32 images and on a
 # single image.
 
@@ -280,7 +281,7 @@ from nnlib import layers
 
 
 def reference_step(params, X, T, lr):
-    """The same step made of nnlib's layers (lesson 2)."""
+    """The same step made of nnlib's layers (lesson 6)."""
     affine1, relu, affine2 = layers.Affine(params["W1"], params["b1"]), layers.Relu(), layers.Affine(params["W2"], params["b2"])
     loss_layer = layers.SoftmaxWithLoss()
     loss = loss_layer.forward(affine2.forward(relu.forward(affine1.forward(X))), T)
@@ -381,7 +382,7 @@ plt.show()
 # ## What to remember
 #
 # * A two-layer network is two Affine maps with an activation between them and softmax at the end; its backward pass is
-#   the chain of the layer rules from lesson 2.
+#   the chain of the layer rules from lesson 6.
 # * Check a hand-written backward pass with numerical gradients, in float64.
 # * Per-sample updates work but waste time in Python; mini-batches turn the work into matrix products and give smoother
 #   gradient estimates.

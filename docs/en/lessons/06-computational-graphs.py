@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 2. Computational graphs and backpropagation
+# # 6. Computational graphs and backpropagation
 #
 # Training a network means nudging every weight in the direction that lowers the loss, so we need the derivative of
 # the loss with respect to every weight. Estimating each one numerically costs two evaluations of the whole network
@@ -153,7 +153,7 @@ fresh.backward(1.0)
 # **ReLU.** $y = \max(0, x)$ has derivative $1$ where $x > 0$ and $0$ elsewhere. The layer remembers *where* the input
 # was positive (a boolean mask) and lets the gradient through only there.
 #
-# **Sigmoid.** $y = \sigma(x)$ has derivative $y(1-y)$ (lesson 1), so the layer only needs to keep its *output*:
+# **Sigmoid.** $y = \sigma(x)$ has derivative $y(1-y)$ (lesson 2), so the layer only needs to keep its *output*:
 #
 # $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, y\,(1 - y).$$
 #
@@ -375,4 +375,4 @@ print(gradient_check(net2, x, t))
 #   softmax with cross-entropy: $\mathbf{y} - \mathbf{t}$.
 # * Always check a new backward pass against numerical gradients.
 #
-# In [lesson 3](../03-digits-network/) we use all of this to train a network that reads handwritten digits.
+# In [lesson 9](../09-digits-network/) we use all of this to train a network that reads handwritten digits.

@@ -11,9 +11,10 @@
 # ---
 
 # %% [markdown]
-# # 3. 亲手搭建识别数字的网络
+# # 9. 亲手搭建识别数字的网络
 #
-# 现在让第 1、2 课的知识派上用场。我们只用 NumPy 搭一个两层网络，亲手推导它的反向传播，用数值方法检查，
+# 现在把前面几课学到的东西用起来：激活函数（第 2 课）、前向传播（第 3 课）、损失函数（第 4 课）、数值梯度（第 5 课）
+# 和反向传播（第 6 课）。我们只用 NumPy 搭一个两层网络，亲手推导它的反向传播，用数值方法检查，
 # 然后训练它识别手写数字。最后再用 nnlib 现成的组件，几行代码完成同样的事。
 #
 # 数据是 scikit-learn 自带的 1,797 张小图片（来自 UCI 的“手写数字光学识别”数据集）：$8 \times 8$ 像素，17 级灰度。
@@ -109,7 +110,7 @@ print("损失：", cross_entropy_error(Y, T_train[:3]),
 #
 # ## 亲手推导反向传播
 #
-# 第 2 课已经给出了每一块。softmax 加交叉熵向后传出 $(Y - T)/N$；输出层的 Affine 把它变成 $W_2$、$\mathbf{b}_2$ 和 $H$
+# 第 6 课已经给出了每一块。softmax 加交叉熵向后传出 $(Y - T)/N$；输出层的 Affine 把它变成 $W_2$、$\mathbf{b}_2$ 和 $H$
 # 的梯度；sigmoid 逐元素（$\odot$）乘上 $H(1-H)$；第一个 Affine 层给出 $W_1$ 和 $\mathbf{b}_1$ 的梯度：
 #
 # $$\Delta_2 = \frac{Y - T}{N}, \qquad \frac{\partial L}{\partial W_2} = H^\top \Delta_2, \qquad
@@ -136,7 +137,7 @@ def loss(params, X, T):
     return cross_entropy_error(forward(params, X)[1], T)
 
 # %% [markdown]
-# 在信任它之前，先在几张图片上和数值梯度比一比（第 2 课）。数据是 float32，检查时要转换成 float64：
+# 在信任它之前，先在几张图片上和数值梯度比一比（第 6 课）。数据是 float32，检查时要转换成 float64：
 # 步长 $h = 10^{-5}$ 在 float32 的舍入误差里会被淹没。
 
 # %%
@@ -250,7 +251,7 @@ plt.show()
 # ### 练习：ReLU 网络的一步训练
 #
 # 下面 nnlib 的 `TwoLayerNet` 在隐藏层用的是 ReLU，而不是我们的 sigmoid。请为这个网络写出一步小批量训练：
-# 前向传播已经给出；请计算四个梯度（ReLU 只在它的输入 $A_1 = X W_1 + \mathbf{b}_1$ 为正的地方让梯度通过，见第 2 课），
+# 前向传播已经给出；请计算四个梯度（ReLU 只在它的输入 $A_1 = X W_1 + \mathbf{b}_1$ 为正的地方让梯度通过，见第 6 课），
 # 然后由给出的循环更新参数。检查会把你的这一步与用 nnlib 的层搭出来的同一步做比较，分别用 32 张图片的批次和单张图片。
 
 # %% tags=["exercise"] exercise="relu-train-step"
@@ -272,7 +273,7 @@ from nnlib import layers
 
 
 def reference_step(params, X, T, lr):
-    """用 nnlib 的层搭出来的同一步（第 2 课）。"""
+    """用 nnlib 的层搭出来的同一步（第 6 课）。"""
     affine1, relu, affine2 = layers.Affine(params["W1"], params["b1"]), layers.Relu(), layers.Affine(params["W2"], params["b2"])
     loss_layer = layers.SoftmaxWithLoss()
     loss = loss_layer.forward(affine2.forward(relu.forward(affine1.forward(X))), T)
@@ -371,7 +372,7 @@ plt.show()
 #
 # ## 小结
 #
-# * 两层网络就是两个 Affine 映射，中间夹一个激活函数，最后接 softmax；它的反向传播就是把第 2 课各层的规则串起来。
+# * 两层网络就是两个 Affine 映射，中间夹一个激活函数，最后接 softmax；它的反向传播就是把第 6 课各层的规则串起来。
 # * 亲手写的反向传播要用数值梯度检查，并且用 float64。
 # * 逐个样本更新可行，但时间都耗在 Python 上；小批量把计算变成矩阵乘法，梯度估计也更平稳。
 # * 评价一个网络，要看它在没训练过的数据上的准确率。

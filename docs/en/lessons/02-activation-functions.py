@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 1. Activation functions
+# # 2. Activation functions
 #
 # A neuron does two things. It adds up its inputs, each multiplied by a weight, plus a bias:
 #
@@ -25,7 +25,7 @@
 # pay off.
 #
 # In this lesson we write the classic activation functions with NumPy, plot them, look at their derivatives (which
-# backpropagation will need in lesson 2), and make softmax safe against overflow. Each one also exists in
+# backpropagation will need from lesson 6 on), and make softmax safe against overflow. Each one also exists in
 # [`nnlib.functions`](../../reference/functions/), and we check that our versions agree with it.
 #
 # Every code cell on this page can be edited and run in your browser; the outputs you see were produced when the
@@ -281,5 +281,5 @@ print("row sums:", y.sum(axis=1),
 #   from values we already have: $\sigma(1-\sigma)$, $1-\tanh^2$, and a mask of the positive inputs.
 # * Implement exponentials defensively: use $e^{-|a|}$ in the sigmoid and subtract the maximum in softmax.
 #
-# Next, in [lesson 2](../02-computational-graphs/), we compute gradients of whole networks efficiently by passing
-# them backwards through a computational graph.
+# Next, in [lesson 3](../03-forward-pass/), these functions go to work: a three-layer network computes its answer with
+# matrix products, the sigmoid in its hidden layers and softmax at its output.
