@@ -77,7 +77,7 @@ function buildToolbar(notebook, kernel, t, idleText) {
   notebook.onReset = (text) => {
     if (!text) return;
     message.hidden = false;
-    message.replaceChildren(el("p", "nnrt-note nnrt-note-warning", text));
+    message.replaceChildren(el("p", "nnrt-note nnrt-note-reset", text));
   };
   return bar;
 }
