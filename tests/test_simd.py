@@ -182,9 +182,9 @@ def recorder(fresh_state, monkeypatch) -> Recorder:
 
 def test_routing_rules(recorder):
     rng = np.random.default_rng(0)
-    big = rng.standard_normal((40, 30)).astype(np.float32), rng.standard_normal((30, 20)).astype(np.float32)
+    big = rng.standard_normal((40, 30)).astype(np.float32), rng.standard_normal((30, 30)).astype(np.float32)
     simd.matmul(*big)
-    assert recorder.calls == [(40, 30, 20)]
+    assert recorder.calls == [(40, 30, 30)]
     small = rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal((3, 5)).astype(np.float32)
     for a, b in [
         small,  # too small to pay for the call
@@ -213,11 +213,11 @@ def test_nets_send_their_products_to_the_kernel(recorder, dtype):
     """SimpleConvNet's and TwoLayerNet's float32 training steps send every product of Convolution and Affine (forward
     and backward) to the kernel and get the same gradients as NumPy's path; float64 sends none."""
     rng = np.random.default_rng(1)
-    x = rng.random((40, 1, 12, 12)).astype(dtype)
-    t = rng.integers(0, 10, 40)
-    cases = [(nets.SimpleConvNet((1, 12, 12), {"filter_num": 6, "filter_size": 3}, hidden_size=40, dtype=dtype,
+    x = rng.random((50, 1, 12, 12)).astype(dtype)
+    t = rng.integers(0, 10, 50)
+    cases = [(nets.SimpleConvNet((1, 12, 12), {"filter_num": 6, "filter_size": 3}, hidden_size=60, dtype=dtype,
                                  seed=0), x, 8),  # forward 3, backward: Affine 2 x (dW, dx), Convolution dW
-             (nets.TwoLayerNet(144, 30, 10, dtype=dtype, seed=0), x.reshape(40, -1), 5)]  # fmt: skip
+             (nets.TwoLayerNet(144, 60, 10, dtype=dtype, seed=0), x.reshape(50, -1), 5)]  # fmt: skip
     for net, inputs, products in cases:
         recorder.calls.clear()
         routed = _gradients(net, inputs, t)
@@ -242,7 +242,7 @@ def test_layers_with_the_real_kernel_match_numpy(kernels, fresh_state):
         return out, dx, layer.dW.copy(), layer.db.copy()
 
     conv_x = rng.standard_normal((7, 3, 11, 10)).astype(np.float32)
-    affine_x = rng.standard_normal((30, 3, 12)).astype(np.float32)  # flattened to 36 features
+    affine_x = rng.standard_normal((60, 3, 12)).astype(np.float32)  # flattened to 36 features
     batch_last = np.ascontiguousarray(affine_x.transpose(1, 2, 0)).transpose(2, 0, 1)  # same values, F-like order
     cases = [
         (lambda: layers.Convolution(rng.standard_normal((5, 3, 3, 3)).astype(np.float32),
