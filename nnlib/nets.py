@@ -11,6 +11,7 @@ Every network computes in one dtype, that of its parameters: float64 by default,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -218,15 +219,16 @@ class ReadyNet(Sequential):
         if isinstance(seed, (int, np.integer)):
             self.config["seed"] = int(seed)
         self.input_dim = tuple(input_dim)
+        self._input_size = math.prod(self.input_dim)
         if len(self.input_dim) > 1:
             kwargs["input_shape"] = self.input_dim
         super().__init__(**kwargs)
 
     def _cast(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)
-        dims, size = self.input_dim, int(np.prod(self.input_dim))
+        dims, size = self.input_dim, self._input_size  # (math.prod: np.prod of a tuple costs more than a small step)
         if len(dims) == 1:
-            ok = x.shape == dims or (x.ndim >= 2 and int(np.prod(x.shape[1:])) == size)
+            ok = x.shape == dims or (x.ndim >= 2 and math.prod(x.shape[1:]) == size)
             expected = f"inputs of shape (N, {size})"
         else:
             ok = x.shape[1:] == dims or (x.ndim == 2 and x.shape[1] == size)

@@ -57,24 +57,27 @@ class Optimizer:
                 f"{name}.update expects two dicts, name -> parameter and name -> gradient, "
                 f"got {type(params).__name__} and {type(grads).__name__}"
             )
-        steps = []
+        steps, numbers = [], False
         for key, p in params.items():
-            if key not in grads:
+            g = grads.get(key)
+            if g is None:
                 raise ValueError(f"{name}.update: no gradient for parameter {key!r} (gradients given: {sorted(grads)})")
-            work = self._as_array(key, p)
-            g = grads[key] if isinstance(grads[key], np.ndarray) else np.asarray(grads[key])
+            work = p if type(p) is np.ndarray and p.dtype.kind == "f" and p.flags.writeable else self._as_array(key, p)
+            if type(g) is not np.ndarray:
+                g = np.asarray(g)
             if g.dtype.kind not in "fiu":
                 raise ValueError(f"{name}.update: the gradient of {key!r} is not numeric (dtype {g.dtype})")
             if g.shape != work.shape:
                 raise ValueError(f"{name}.update: gradient of {key!r} has shape {g.shape}, parameter has {work.shape}")
             steps.append((key, p, work, g))
-        if any(work is not p for _, p, work, _ in steps) and not isinstance(params, MutableMapping):
+            numbers = numbers or work is not p
+        if numbers and not isinstance(params, MutableMapping):
             raise ValueError(f"{name}.update: plain-number parameters need a dict to write their new values into")
         self.iter += 1
         self._begin_step()
         for key, _, work, g in steps:
             self._step(key, work, g)
-        for key, p, work, _ in steps:
+        for key, p, work, _ in steps if numbers else ():
             if work is not p:  # a number: its new value replaces it, a float (or a NumPy scalar of its dtype)
                 params[key] = work[()] if isinstance(p, np.floating) else float(work)
         if self.iter % self.FLUSH_EVERY == 0:

@@ -23,14 +23,20 @@ from pathlib import Path
 import numpy as np
 
 FILES = {"relaxed": "simd-relaxed.wasm", "plain": "simd.wasm"}  # scripts/simd_kernels.py writes them here
-# Products with fewer multiply-adds than this stay with NumPy: below it the ctypes call costs more than it saves
-# (measured in Pyodide 0.27.7: NumPy's float32 `@` does 8,000 multiply-adds in about 10 microseconds).
-MIN_MACS = 8_000
+# Products with fewer multiply-adds than this stay with NumPy: below it the call costs more than it saves (measured
+# in Pyodide 0.27.7 under Node: a ctypes call about 8 microseconds plus 3-7 per array address, while NumPy's float32
+# `@` does 8,000 multiply-adds in about 8 microseconds and about one per nanosecond beyond).
+MIN_MACS = 25_000
 
 _enabled = os.environ.get("NNLIB_KERNEL", "1").strip().lower() not in ("0", "false", "off", "no")
 _active: Kernel | None = None
 _loaded = False  # whether the kernel was looked for (once, on first use)
 _why_not = ""
+
+
+def _ptr(a: np.ndarray) -> int:
+    """The address of ``a``'s first element (cheaper than ``a.ctypes.data`` in Pyodide)."""
+    return a.__array_interface__["data"][0]
 
 
 class Kernel:
@@ -45,7 +51,7 @@ class Kernel:
             ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p]
         lib.nnlib_sgemm_work_bytes.restype = ctypes.c_int32
         self._work = np.empty(lib.nnlib_sgemm_work_bytes() // 4, dtype=np.float32)  # packed blocks of B
-        self._work_ptr = self._work.ctypes.data
+        self._work_ptr = _ptr(self._work)
         self._maxpool, self._maxpool_backward = lib.nnlib_maxpool, lib.nnlib_maxpool_backward
         self._maxpool.restype = self._maxpool_backward.restype = None
         self._maxpool.argtypes = [ctypes.c_void_p] + [ctypes.c_int32] * 7 + [ctypes.c_void_p] * 2
@@ -54,6 +60,9 @@ class Kernel:
         self._adam = lib.nnlib_adam
         self._adam.restype = None
         self._adam.argtypes = [ctypes.c_void_p] * 4 + [ctypes.c_int32] + [ctypes.c_float] * 4
+        self._relu, self._relu_backward = lib.nnlib_relu, lib.nnlib_relu_backward
+        self._relu.restype = self._relu_backward.restype = None
+        self._relu.argtypes = self._relu_backward.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_int32]
 
     def __repr__(self) -> str:
         return f"Kernel({self.variant!r})"
@@ -65,7 +74,7 @@ class Kernel:
         (m, k), n = a.shape, b.shape[1]
         if out is None:
             out = np.empty((m, n), dtype=np.float32)
-        self._sgemm(m, n, k, a.ctypes.data, *a.strides, b.ctypes.data, *b.strides, out.ctypes.data, out.strides[0],
+        self._sgemm(m, n, k, _ptr(a), *a.strides, _ptr(b), *b.strides, _ptr(out), out.strides[0],
                     self._work_ptr)
         return out
 
@@ -174,8 +183,8 @@ def max_pool_tiles(x: np.ndarray, ph: int, pw: int) -> tuple[np.ndarray, np.ndar
     winner = np.empty_like(out, dtype=np.uint8)
     if _pixel_runs(out) != run or out.strides[2:] != (ow * run * 4, run * 4) or not out.flags.writeable:
         return None
-    kernel._maxpool(x.ctypes.data, x.strides[2], x.strides[3], oh, ow, ph, pw, run, out.ctypes.data,
-                    winner.ctypes.data)
+    kernel._maxpool(_ptr(x), x.strides[2], x.strides[3], oh, ow, ph, pw, run, _ptr(out),
+                    _ptr(winner))
     return out, winner
 
 
@@ -191,7 +200,7 @@ def max_pool_tiles_backward(dout: np.ndarray, winner: np.ndarray, dx: np.ndarray
     if (run is None or run % 4 or _pixel_runs(dout) != run or dout.strides[2:] != (ow * run * 4, run * 4)
             or winner.strides[2:] != (ow * run, run) or not dx.flags.writeable):
         return False
-    kernel._maxpool_backward(dout.ctypes.data, winner.ctypes.data, oh, ow, ph, pw, run, dx.ctypes.data,
+    kernel._maxpool_backward(_ptr(dout), _ptr(winner), oh, ow, ph, pw, run, _ptr(dx),
                              dx.strides[2], dx.strides[3])
     return True
 
@@ -210,5 +219,49 @@ def adam_update(p: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray, beta
             return False
     if not (p.flags.writeable and m.flags.writeable and v.flags.writeable):
         return False
-    kernel._adam(p.ctypes.data, m.ctypes.data, v.ctypes.data, g.ctypes.data, p.size, beta1, beta2, scale, eps)
+    kernel._adam(_ptr(p), _ptr(m), _ptr(v), _ptr(g), p.size, beta1, beta2, scale, eps)
     return True
+
+
+MIN_ELEMENTWISE = 4_096  # elements; below this NumPy's own pass costs less than the call
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether ``a`` fills one block of memory with no gaps, in any order of its axes (C, Fortran, or nnlib's
+    batch-last convolution outputs), all strides positive: then an elementwise pass can run over the block."""
+    expected = a.itemsize
+    for stride, size in sorted((st, n) for st, n in zip(a.strides, a.shape) if n > 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def relu_forward(x: np.ndarray, inplace: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(x > 0, max(x, 0))`` as :class:`~nnlib.layers.Relu` computes them (the output over ``x`` if ``inplace``), in
+    one pass of the kernel; None where it does not apply (natively, float64, small or gapped arrays)."""
+    kernel = _active if _loaded else active()
+    if (kernel is None or not _enabled or type(x) is not np.ndarray or x.dtype != np.float32
+            or x.size < MIN_ELEMENTWISE or x.size % 4 or not _dense(x) or (inplace and not x.flags.writeable)):
+        return None
+    out = x if inplace else np.empty_like(x)
+    mask = np.empty_like(x, dtype=bool)
+    if out.strides != x.strides or mask.strides != tuple(st // 4 for st in x.strides):
+        return None
+    kernel._relu(_ptr(x), _ptr(out), _ptr(mask), x.size)
+    return mask, out
+
+
+def relu_backward(dout: np.ndarray, mask: np.ndarray, inplace: bool) -> np.ndarray | None:
+    """``dout * mask`` (into ``dout`` if ``inplace``) in one pass of the kernel, where ``dout`` is stored like
+    ``mask``; else None."""
+    kernel = _active if _loaded else active()
+    if (kernel is None or not _enabled or type(dout) is not np.ndarray or dout.dtype != np.float32
+            or dout.shape != mask.shape or dout.size < MIN_ELEMENTWISE or dout.size % 4 or not _dense(dout)
+            or dout.strides != tuple(4 * st for st in mask.strides) or (inplace and not dout.flags.writeable)):
+        return None
+    dx = dout if inplace else np.empty_like(dout)
+    if dx.strides != dout.strides:
+        return None
+    kernel._relu_backward(_ptr(dout), _ptr(mask), _ptr(dx), dout.size)
+    return dx

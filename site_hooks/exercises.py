@@ -213,7 +213,7 @@ def verify(path: Path) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------------- HTML
 
 
-_INNER_CELL_RE = re.compile(r'<div class="jp-Cell jp-CodeCell jp-Notebook-cell([^"]*)" id="cell-id=[^"]*"')
+_INNER_CELL_RE = re.compile(r'<div class="jp-Cell jp-CodeCell jp-Notebook-cell([^"]*)"( id="cell-id=[^"]*")')
 _DIV_RE = re.compile(r"<div\b|</div>")
 
 
@@ -244,9 +244,9 @@ def annotate(html: str, notebook: Any, lang: str, where: str) -> str:
             attrs += f' data-nnlib-exercise="{cell.metadata["exercise"]}" data-nnlib-role="{role}"'
             if role != "exercise":
                 extra_class = " celltag_nnrt-skip"  # not a runnable cell of the page (web/app.js: findCells)
-        start, end = m.start(), m.end()
-        html = f'{html[:start]}<div class="jp-Cell jp-CodeCell jp-Notebook-cell{m.group(1)}{extra_class}"{attrs}' \
-               f'{html[start + len(m.group(0).split(" id=")[0]):]}'  # fmt: skip
+        start = m.start()
+        tag = f'<div class="jp-Cell jp-CodeCell jp-Notebook-cell{m.group(1)}{extra_class}"{attrs}{m.group(2)}'
+        html = html[:start] + tag + html[m.end():]
         if role == "check":
             outer_start, _ = _outer_bounds(html, start)
             html = html[:outer_start] + '<div hidden class="nnlib-check ' + html[outer_start + len('<div class="'):]

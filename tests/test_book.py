@@ -123,6 +123,18 @@ def test_label_column_works_like_labels(rng):
     np.testing.assert_allclose(layer.backward(), expected / 4)
 
 
+def test_label_column_in_accuracy_and_the_validation_split(rng):
+    from nnlib.datasets import train_validation_split
+    from nnlib.nets import TwoLayerNet
+
+    net = TwoLayerNet(4, 5, 3, weight_init_std=1.0, seed=0)
+    x, t = rng.standard_normal((30, 4)), rng.integers(0, 3, 30)
+    assert net.accuracy(x, t.reshape(30, 1)) == net.accuracy(x, t) == net.accuracy(x, np.eye(3)[t])
+    t = np.repeat([0, 1], [20, 10])
+    (_, t_train), (_, t_val) = train_validation_split(x, t.reshape(30, 1), 0.2, seed=0)
+    assert t_val.shape == (6, 1) and sorted(t_val[:, 0].tolist()) == [0, 0, 0, 0, 1, 1]  # stratified by label
+
+
 def test_really_wrong_target_shapes_are_still_refused(rng):
     x = rng.standard_normal((4, 10))
     for t in (np.zeros((4, 2)), np.zeros((3, 1), dtype=int), np.zeros((1, 4), dtype=int), np.zeros((4, 1, 1))):

@@ -1,4 +1,5 @@
-"""Self-checking exercises: the checks of nnlib.exercises, and every exercise of the lessons run natively.
+"""Self-checking exercises: the checks of nnlib.exercises (natively and inside Pyodide, where the page runs them),
+and every exercise of the lessons run natively.
 
 Each lesson exercise's checks must pass on its solution and fail on its starter and on two typical wrong answers
 (an unstable exp, a missing transpose, a sum over the wrong axis); the build hook (site_hooks/exercises.py) refuses
@@ -24,15 +25,14 @@ LANGS = ("en", "zh")
 LESSONS = sorted(p.name for p in (ROOT / "docs" / "en" / "lessons").glob("*.py"))
 
 
-def load_hook():
+@pytest.fixture(scope="module")
+def hook():
+    """site_hooks/exercises.py (native only: it runs lessons in subprocesses and needs jupytext)."""
     spec = importlib.util.spec_from_file_location("nnlib_exercises_hook", ROOT / "site_hooks" / "exercises.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
-
-
-hook = load_hook()
 
 
 # ------------------------------------------------------------------------------------------------ nnlib.exercises
@@ -223,22 +223,22 @@ def relu_train_step(params, X, T, lr):
     return cross_entropy_error(Y, T)
 """,
     },
-    "nand-or": {
-        "NAND with AND's numbers (signs not flipped)": """
-def NAND(X):
-    return perceptron(X, np.array([0.5, 0.5]), -0.7)
-
-
-def OR(X):
+    "nor-and-not": {
+        "NOR with OR's numbers (signs not flipped)": """
+def NOR(X):
     return perceptron(X, np.array([0.5, 0.5]), -0.2)
+
+
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.5, -0.5]), -0.2)
 """,
-        "OR with AND's bias (threshold not lowered)": """
-def NAND(X):
-    return perceptron(X, np.array([-0.5, -0.5]), 0.7)
+        "x1 but not x2 with a bias that lets (0, 0) fire": """
+def NOR(X):
+    return perceptron(X, np.array([-0.5, -0.5]), 0.2)
 
 
-def OR(X):
-    return perceptron(X, np.array([0.5, 0.5]), -0.7)
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.5, -0.5]), 0.2)
 """,
     },
     "batch-accuracy": {
@@ -304,16 +304,17 @@ def numerical_gradient(f, x, h=1e-4):
 }
 
 
-def lesson_exercises(lang: str, lesson: str) -> dict:
+def lesson_exercises(hook, lang: str, lesson: str) -> dict:
     import jupytext
 
     return hook.exercises_of(jupytext.read(ROOT / "docs" / lang / "lessons" / lesson), lesson)
 
 
-def test_every_lesson_has_an_exercise_in_both_languages_and_every_exercise_has_wrong_answers() -> None:
+@pytest.mark.native_only
+def test_every_lesson_has_an_exercise_in_both_languages_and_every_exercise_has_wrong_answers(hook) -> None:
     ids = set()
     for lesson in LESSONS:
-        en, zh = lesson_exercises("en", lesson), lesson_exercises("zh", lesson)
+        en, zh = lesson_exercises(hook, "en", lesson), lesson_exercises(hook, "zh", lesson)
         assert en, f"{lesson} has no exercise"
         assert list(en) == list(zh), f"{lesson}: exercises {list(en)} in English, {list(zh)} in Chinese"
         ids |= set(en)
@@ -322,7 +323,8 @@ def test_every_lesson_has_an_exercise_in_both_languages_and_every_exercise_has_w
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_checks_pass_on_the_solution_and_fail_on_the_starter(lang: str, lesson: str) -> None:
+@pytest.mark.native_only
+def test_checks_pass_on_the_solution_and_fail_on_the_starter(hook, lang: str, lesson: str) -> None:
     results = hook.verify(ROOT / "docs" / lang / "lessons" / lesson)  # raises unless so
     for ident, result in results.items():
         assert result["solution"]["passed"] and not result["starter"]["passed"], ident
@@ -332,9 +334,10 @@ def test_checks_pass_on_the_solution_and_fail_on_the_starter(lang: str, lesson: 
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_checks_fail_on_typical_wrong_answers(lesson: str) -> None:
+@pytest.mark.native_only
+def test_checks_fail_on_typical_wrong_answers(hook, lesson: str) -> None:
     path = ROOT / "docs" / "en" / "lessons" / lesson
-    for ident in lesson_exercises("en", lesson):
+    for ident in lesson_exercises(hook, "en", lesson):
         for what, code in WRONG_ANSWERS[ident].items():
             report = hook.run_fresh(path, {ident: code})[ident]["starter"]
             assert not report["passed"], f"{ident}: the checks accept a wrong answer ({what})"
@@ -358,7 +361,8 @@ ex.report(ex.same_function("doubles", double, lambda a: 2 * a, shapes=[(3,)]), l
     return path
 
 
-def test_the_build_refuses_checks_that_cannot_fail_and_wrong_solutions(tmp_path: Path) -> None:
+@pytest.mark.native_only
+def test_the_build_refuses_checks_that_cannot_fail_and_wrong_solutions(hook, tmp_path: Path) -> None:
     good, wrong = "def double(a):\n    return 2 * a", "def double(a):\n    return a + 1"
     assert hook.verify(write_lesson(tmp_path, wrong, good))["double"]["solution"]["passed"]
     with pytest.raises(hook.ExerciseError, match="its starter passes its checks"):
@@ -367,7 +371,8 @@ def test_the_build_refuses_checks_that_cannot_fail_and_wrong_solutions(tmp_path:
         hook.verify(write_lesson(tmp_path, wrong, wrong))
 
 
-def test_malformed_exercises_are_refused() -> None:
+@pytest.mark.native_only
+def test_malformed_exercises_are_refused(hook) -> None:
     import jupytext
 
     cells = ['# %% tags=["exercise"] exercise="x"\na = 1\n', '# %% tags=["check"] exercise="x"\nb = 1\n',
@@ -380,7 +385,8 @@ def test_malformed_exercises_are_refused() -> None:
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_cell_ids_and_versions_are_the_same_in_both_languages(lesson: str) -> None:
+@pytest.mark.native_only
+def test_cell_ids_and_versions_are_the_same_in_both_languages(hook, lesson: str) -> None:
     """The reader's saved code follows them to the other language only if both pages give a cell the same id and
     version."""
     import jupytext
@@ -393,7 +399,8 @@ def test_cell_ids_and_versions_are_the_same_in_both_languages(lesson: str) -> No
     assert hook.code_version("x = 1") != hook.code_version("x = 2")
 
 
-def test_the_downloaded_notebook_keeps_the_check_and_collapses_the_solution(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.native_only
+def test_the_downloaded_notebook_keeps_the_check_and_collapses_the_solution(hook, tmp_path: Path, monkeypatch) -> None:
     """on_files rewrites the notebook nnlib_site.py generated: the check is the cell after the starter (the reader
     runs it), the solution is collapsed (JupyterLab opens it on request)."""
     import jupytext
@@ -419,7 +426,8 @@ def test_the_downloaded_notebook_keeps_the_check_and_collapses_the_solution(tmp_
     assert "ex.report(" in cells[start + 1].source
 
 
-def test_lesson_pages_get_cell_ids_a_hidden_check_and_a_folded_solution() -> None:
+@pytest.mark.native_only
+def test_lesson_pages_get_cell_ids_a_hidden_check_and_a_folded_solution(hook) -> None:
     import jupytext
     from bs4 import BeautifulSoup
 

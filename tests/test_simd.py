@@ -175,14 +175,16 @@ def recorder(fresh_state, monkeypatch) -> Recorder:
     monkeypatch.setattr(simd, "_loaded", True)
     monkeypatch.setattr(layers, "max_pool_tiles", lambda *args: None)  # the stand-in does products only
     monkeypatch.setattr(layers, "max_pool_tiles_backward", lambda *args: False)
+    monkeypatch.setattr(layers, "relu_forward", lambda *args: None)
+    monkeypatch.setattr(layers, "relu_backward", lambda *args: None)
     return rec
 
 
 def test_routing_rules(recorder):
     rng = np.random.default_rng(0)
-    big = rng.standard_normal((40, 30)).astype(np.float32), rng.standard_normal((30, 20)).astype(np.float32)
+    big = rng.standard_normal((40, 30)).astype(np.float32), rng.standard_normal((30, 30)).astype(np.float32)
     simd.matmul(*big)
-    assert recorder.calls == [(40, 30, 20)]
+    assert recorder.calls == [(40, 30, 30)]
     small = rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal((3, 5)).astype(np.float32)
     for a, b in [
         small,  # too small to pay for the call
@@ -211,11 +213,11 @@ def test_nets_send_their_products_to_the_kernel(recorder, dtype):
     """SimpleConvNet's and TwoLayerNet's float32 training steps send every product of Convolution and Affine (forward
     and backward) to the kernel and get the same gradients as NumPy's path; float64 sends none."""
     rng = np.random.default_rng(1)
-    x = rng.random((40, 1, 12, 12)).astype(dtype)
-    t = rng.integers(0, 10, 40)
-    cases = [(nets.SimpleConvNet((1, 12, 12), {"filter_num": 6, "filter_size": 3}, hidden_size=40, dtype=dtype,
+    x = rng.random((50, 1, 12, 12)).astype(dtype)
+    t = rng.integers(0, 10, 50)
+    cases = [(nets.SimpleConvNet((1, 12, 12), {"filter_num": 6, "filter_size": 3}, hidden_size=60, dtype=dtype,
                                  seed=0), x, 8),  # forward 3, backward: Affine 2 x (dW, dx), Convolution dW
-             (nets.TwoLayerNet(144, 30, 10, dtype=dtype, seed=0), x.reshape(40, -1), 5)]  # fmt: skip
+             (nets.TwoLayerNet(144, 60, 10, dtype=dtype, seed=0), x.reshape(50, -1), 5)]  # fmt: skip
     for net, inputs, products in cases:
         recorder.calls.clear()
         routed = _gradients(net, inputs, t)
@@ -240,7 +242,7 @@ def test_layers_with_the_real_kernel_match_numpy(kernels, fresh_state):
         return out, dx, layer.dW.copy(), layer.db.copy()
 
     conv_x = rng.standard_normal((7, 3, 11, 10)).astype(np.float32)
-    affine_x = rng.standard_normal((30, 3, 12)).astype(np.float32)  # flattened to 36 features
+    affine_x = rng.standard_normal((60, 3, 12)).astype(np.float32)  # flattened to 36 features
     batch_last = np.ascontiguousarray(affine_x.transpose(1, 2, 0)).transpose(2, 0, 1)  # same values, F-like order
     cases = [
         (lambda: layers.Convolution(rng.standard_normal((5, 3, 3, 3)).astype(np.float32),
@@ -344,3 +346,36 @@ def test_adam_kernel_gives_numpys_result_to_the_bit(kernels, fresh_state):
     used = simd.adam_update(contiguous, np.zeros(8, np.float32), np.zeros(8, np.float32), np.ones(8, np.float32),
                             0.9, 0.999, 0.1, 1e-7)
     assert used == IN_PYODIDE
+
+
+# ---------------------------------------------------------------------------------------------- ReLU
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_relu_kernel_gives_numpys_result_to_the_bit(kernels, fresh_state, inplace):
+    """Relu forward (output and mask) and backward through the kernel and through NumPy: equal to the bit, NaN and
+    -0.0 included, in the same memory order, for C-ordered and batch-last inputs; sliced (gapped) inputs and float64
+    stay with NumPy."""
+    rng = np.random.default_rng(8)
+    batch_last = _batch_last(rng, 16, 8, 6, 6) + rng.standard_normal((16, 8, 6, 6)).astype(np.float32)
+    gapped = rng.standard_normal((64, 100)).astype(np.float32)
+    inputs = [rng.standard_normal((64, 100)).astype(np.float32), batch_last.copy(order="K"), gapped[:, :90]]
+    for x in inputs:
+        x[(0,) * (x.ndim - 1) + (slice(0, 3),)] = [np.nan, -0.0, 0.0]
+        results = {}
+        for on in (False, True):
+            simd.use_kernel(on)
+            layer = layers.Relu(inplace=inplace)
+            out = layer.forward(x.copy(order="K") if simd._dense(x) else gapped.copy()[:, :90])
+            dout = np.empty_like(x)  # stored like x, as the layer after gives it back
+            dout[...] = np.random.default_rng(1).standard_normal(x.shape)
+            dout.flat[:3] = [np.inf, 1.0, -1.0]
+            with np.errstate(invalid="ignore"):  # inf * 0 where the mask is 0: NaN, in both paths
+                results[on] = (out.copy(order="K"), layer.mask.copy(order="K"), layer.backward(dout))
+        simd.use_kernel(True)
+        used = simd.relu_forward(x, False) is not None
+        assert used == (IN_PYODIDE and x is not inputs[-1])
+        for numpy_path, kernel_path in zip(results[False], results[True]):
+            assert numpy_path.dtype == kernel_path.dtype and numpy_path.strides == kernel_path.strides
+            assert numpy_path.tobytes(order="A") == kernel_path.tobytes(order="A")  # bits: -0.0 and NaN too
+    assert simd.relu_forward(rng.standard_normal((64, 100)), False) is None  # float64

@@ -46,6 +46,7 @@ function buildToolbar(notebook, kernel, t, idleText) {
   bar.append(row, progress, message);
 
   const phases = { runtime: t.phaseRuntime, packages: t.phasePackages, python: t.phasePython };
+  let loadedOnce = false; // a restart loads Python again: no longer "in the background" of the reader's reading
   kernel.addEventListener("state", (event) => {
     const d = event.detail;
     bar.dataset.nnrtRuntime = d.state;
@@ -53,9 +54,10 @@ function buildToolbar(notebook, kernel, t, idleText) {
     state.title = "";
     if (d.state === "loading") {
       progress.value = d.fraction || 0;
-      const phase = phases[d.phase] || t.stateLoading;
+      const phase = (loadedOnce && d.phase === "runtime" ? t.stateLoading : phases[d.phase]) || t.stateLoading;
       state.textContent = d.bytes ? t.loadedBytes(phase, (d.bytes / 1e6).toFixed(1)) : phase;
     } else if (d.state === "ready") {
+      loadedOnce = true;
       state.textContent = d.timings ? t.stateReadyIn((d.timings.wall / 1000).toFixed(1)) : t.stateReady;
       state.title = kernel.canInterrupt ? t.isolatedYes : t.isolatedNo;
     } else if (d.state === "running") {
@@ -78,7 +80,7 @@ function buildToolbar(notebook, kernel, t, idleText) {
   notebook.onReset = (text) => {
     if (!text) return;
     message.hidden = false;
-    message.replaceChildren(el("p", "nnrt-note nnrt-note-warning", text));
+    message.replaceChildren(el("p", "nnrt-note nnrt-note-reset", text));
   };
   return bar;
 }

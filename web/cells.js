@@ -226,6 +226,7 @@ export class Notebook {
           ? this.t.stoppedUnanswered
           : this.t.stoppedNotIsolated;
       out.note(message, "reset");
+      if (cell.prompt) cell.prompt.textContent = "In [ ]:"; // the run did not finish, and its Python is gone
       this.forgetExecution(cell);
       cell.setState("stopped", this.t.stopped);
       if (result.interrupted) this.onReset(message);

@@ -368,6 +368,34 @@ def test_line_numbers_are_opaque_and_the_active_line_shows_only_with_focus(lesso
     assert alpha(colours["active"]) == 0.0, colours
 
 
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_buttons_meet_wcag_aa_contrast(lesson, scheme) -> None:
+    """Outline buttons (text and border in one colour on the page's background) reach 4.5:1 in both schemes."""
+    page = lesson
+    page.evaluate("(scheme) => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
+    page.mouse.move(0, 0)  # no hover fill
+    try:
+        ratios = page.evaluate(
+            """() => {
+                const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+                const lum = (c) => {
+                    const [r, g, b] = rgb(c).map((v) => {
+                        v /= 255;
+                        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                    });
+                    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                const page = getComputedStyle(document.body).backgroundColor;
+                const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+                return [...document.querySelectorAll(".nnrt-button")].filter((b) => b.offsetParent).map((b) =>
+                    [b.className, ratio(getComputedStyle(b).color, page)]);
+            }"""
+        )
+    finally:
+        page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'default')")
+    assert ratios and all(ratio >= 4.5 for _, ratio in ratios), ratios
+
+
 def test_restart_clears_the_state(lesson) -> None:
     page = lesson
     cell(page, 1).get_by_role("button", name=re.compile(r"^Reset cell 1")).click()  # no infinite loop on re-run

@@ -1,6 +1,6 @@
 // Typeset the formulas of the page with KaTeX (served by the site, never a CDN).
 // Markdown pages carry \( \) and \[ \] from pymdownx.arithmatex; notebook pages keep the $ $ and $$ $$ of their
-// markdown cells. Code and cell outputs are left alone: a $ in a printed string is not math.
+// markdown cells. Code and cell outputs are left alone: a $ in a string or a printed line is not math.
 (function () {
   function typeset() {
     var root = document.querySelector("article.md-content__inner") || document.body;
@@ -16,7 +16,8 @@
         { left: "$", right: "$", display: false },
       ],
       ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"],
-      ignoredClasses: ["jp-OutputArea", "highlight", "cm-editor"],
+      // clipboard-copy-txt: the raw code of a cell, which the copy button and the in-browser editor read.
+      ignoredClasses: ["jp-OutputArea", "clipboard-copy-txt", "highlight", "cm-editor"],
       throwOnError: false,
     });
     keepPunctuationWithMath(root);

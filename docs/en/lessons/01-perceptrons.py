@@ -85,37 +85,14 @@ truth_table(AND)
 # Many other choices work too: $(w_1, w_2, b) = (1, 1, -1.5)$ or $(0.5, 0.5, -0.9)$. What matters is that one input
 # alone stays at or below the threshold and both inputs together cross it.
 #
-# ## Exercise: NAND and OR
+# ## NAND and OR
 #
-# Now you choose the numbers. NAND ("not AND") outputs 0 only when both inputs are 1; OR outputs 1 as soon as one
-# input is 1. Fill in weights and a bias for each so that its truth table is right. Then press **Check** (in
-# Jupyter, run the cell after it). Two ideas help: flipping the sign of all three numbers of a perceptron flips its
-# answer (as long as no input lands exactly on the boundary, where the sum is 0); and a bias closer to 0 lowers the
-# threshold.
+# NAND ("not AND") is AND with the answer flipped: 0 only when both inputs are 1. Flipping the sign of all three
+# numbers of the AND perceptron flips its answer (except exactly on the boundary, where the sum is 0, which none of
+# our four inputs hits). OR outputs 1 as soon as one input is 1: keep AND's weights and lower the threshold, so one
+# input is enough.
 
-# %% tags=["exercise"] exercise="nand-or"
-def NAND(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
-
-
-def OR(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
-
-
-# %% tags=["check"] exercise="nand-or"
-from nnlib import exercises as ex
-
-inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
-ex.report(
-    ex.same_function("NAND: 0 only for the input (1, 1)", NAND, lambda X: 1 - AND(X), cases=inputs,
-                     hint="Start from AND's numbers (0.5, 0.5, -0.7) and flip the sign of all three."),
-    ex.same_function("OR: 1 as soon as one input is 1", OR, lambda X: (X.sum(axis=1) > 0).astype(int), cases=inputs,
-                     hint="Keep AND's weights (0.5, 0.5); choose a bias between -0.5 and 0, so that a single input "
-                          "(0.5) is enough to make the sum positive but no input (0) is not."),
-    lang="en",
-)
-
-# %% tags=["solution"] exercise="nand-or"
+# %%
 def NAND(X):
     return perceptron(X, np.array([-0.5, -0.5]), 0.7)
 
@@ -128,6 +105,51 @@ print("NAND")
 truth_table(NAND)
 print("OR")
 truth_table(OR)
+
+# %% [markdown]
+# ### Exercise: NOR, and "x1 but not x2"
+#
+# Your turn to choose the numbers. NOR ("not OR") outputs 1 only when both inputs are 0. The second gate outputs 1
+# only for the input $(1, 0)$: $x_1$ is on and $x_2$ is off. Fill in weights and a bias for each, then press
+# **Check** (in Jupyter, run the cell after it). The two ideas above help; and a negative weight makes an input
+# count against firing.
+
+# %% tags=["exercise"] exercise="nor-and-not"
+def NOR(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
+
+
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
+
+
+# %% tags=["check"] exercise="nor-and-not"
+from nnlib import exercises as ex
+
+inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
+ex.report(
+    ex.same_function("NOR: 1 only for the input (0, 0)", NOR, lambda X: 1 - OR(X), cases=inputs,
+                     hint="NOR is OR with the answer flipped: start from OR's numbers and flip the sign of all three."),
+    ex.same_function("x1 but not x2: 1 only for the input (1, 0)", X1_BUT_NOT_X2,
+                     lambda X: ((X[:, 0] == 1) & (X[:, 1] == 0)).astype(int), cases=inputs,
+                     hint="Give x1 a positive weight and x2 a negative one, say 0.5 and -0.5; then choose a bias so "
+                          "that only 0.5 (the input (1, 0)) makes the sum positive."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="nor-and-not"
+def NOR(X):
+    return perceptron(X, np.array([-0.5, -0.5]), 0.2)
+
+
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.5, -0.5]), -0.2)
+
+
+print("NOR")
+truth_table(NOR)
+print("x1 but not x2")
+truth_table(X1_BUT_NOT_X2)
 
 # %% [markdown]
 # The three gates are the same function, `perceptron`; only the three numbers differ. That is the idea the whole

@@ -56,8 +56,8 @@ from nnlib.functions import sigmoid, softmax
 
 # %%
 def draw_network(ax, sizes, names, most=7):
-    """Neurons as circles, one column per layer, each connected to every neuron of the next layer. A layer of more
-    than `most` neurons is drawn with `most` circles, the middle one replaced by dots."""
+    """Neurons as circles, one column per layer, each connected to every neuron of the next.
+    A layer of more than `most` neurons gets `most` circles, the middle one replaced by dots."""
     shown = [min(n, most) for n in sizes]
     ys = [np.arange(n) - (n - 1) / 2 for n in shown]
     elided = [n > most for n in sizes]
@@ -129,7 +129,7 @@ for name, value in [("x", x), ("a1", a1), ("z1", z1), ("a2", a2), ("z2", z2), ("
 
 # %%
 def forward(params, x, output=lambda a: a):
-    """Forward pass of a network of sigmoid layers; `output` is the last layer's activation (identity by default)."""
+    """Sigmoid layers, then `output` (identity by default) as the last layer's activation."""
     z = x
     n_layers = len(params) // 2
     for k in range(1, n_layers):

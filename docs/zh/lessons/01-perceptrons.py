@@ -82,36 +82,13 @@ truth_table(AND)
 # 满足要求的参数还有很多，比如 $(w_1, w_2, b) = (1, 1, -1.5)$ 或 $(0.5, 0.5, -0.9)$。关键在于：单独一个输入
 # 不超过阈值，两个输入加起来才越过阈值。
 #
-# ## 练习：与非门和或门
+# ## 与非门和或门
 #
-# 这回由你来选参数。与非门（NAND，即“非与”）只在两个输入都为 1 时输出 0；或门（OR）只要有一个输入为 1 就输出 1。
-# 为它们各填上权重和偏置，使真值表正确，然后点“检查”（在 Jupyter 里则运行它下面的那个单元格）。
-# 有两点可以帮你：把感知机的三个参数全部变号，输出就会反过来（只要没有输入恰好落在加权和为 0 的边界上）；
-# 偏置越接近 0，阈值就越低。
+# 与非门（NAND，即“非与”）就是把与门的结果反过来：只有两个输入都为 1 时才输出 0。把与门感知机的三个参数全部变号，
+# 输出就会反过来（加权和恰好为 0 的边界点除外，而我们的四个输入都不在边界上）。或门只要有一个输入为 1 就输出 1：
+# 权重沿用与门的，把阈值降低，让一个输入就足以越过它。
 
-# %% tags=["exercise"] exercise="nand-or"
-def NAND(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
-
-
-def OR(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
-
-
-# %% tags=["check"] exercise="nand-or"
-from nnlib import exercises as ex
-
-inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
-ex.report(
-    ex.same_function("与非门：只有输入 (1, 1) 时输出 0", NAND, lambda X: 1 - AND(X), cases=inputs,
-                     hint="从与门的参数 (0.5, 0.5, -0.7) 出发，把三个数全部变号。"),
-    ex.same_function("或门：只要有一个输入为 1 就输出 1", OR, lambda X: (X.sum(axis=1) > 0).astype(int), cases=inputs,
-                     hint="沿用与门的权重 (0.5, 0.5)；偏置取在 -0.5 和 0 之间，"
-                          "这样一个输入（0.5）就足以让加权和为正，而没有输入（0）时不行。"),
-    lang="zh",
-)
-
-# %% tags=["solution"] exercise="nand-or"
+# %%
 def NAND(X):
     return perceptron(X, np.array([-0.5, -0.5]), 0.7)
 
@@ -126,6 +103,50 @@ print("或门")
 truth_table(OR)
 
 # %% [markdown]
+# ### 练习：或非门，以及“x1 且非 x2”
+#
+# 这回由你来选参数。或非门（NOR，即“非或”）只在两个输入都为 0 时输出 1。第二个门只对输入 $(1, 0)$ 输出 1：
+# $x_1$ 为 1 而 $x_2$ 为 0。为它们各填上权重和偏置，然后点“检查”（在 Jupyter 里则运行它下面的那个单元格）。
+# 上面的两个思路都用得上；另外，负的权重会让一个输入起到抑制激活的作用。
+
+# %% tags=["exercise"] exercise="nor-and-not"
+def NOR(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
+
+
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
+
+
+# %% tags=["check"] exercise="nor-and-not"
+from nnlib import exercises as ex
+
+inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
+ex.report(
+    ex.same_function("或非门：只有输入 (0, 0) 时输出 1", NOR, lambda X: 1 - OR(X), cases=inputs,
+                     hint="或非门就是把或门的结果反过来：从或门的参数出发，把三个数全部变号。"),
+    ex.same_function("x1 且非 x2：只有输入 (1, 0) 时输出 1", X1_BUT_NOT_X2,
+                     lambda X: ((X[:, 0] == 1) & (X[:, 1] == 0)).astype(int), cases=inputs,
+                     hint="给 x1 一个正权重、给 x2 一个负权重，比如 0.5 和 -0.5；再选一个偏置，"
+                          "使得只有 0.5（即输入 (1, 0)）能让加权和为正。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="nor-and-not"
+def NOR(X):
+    return perceptron(X, np.array([-0.5, -0.5]), 0.2)
+
+
+def X1_BUT_NOT_X2(X):
+    return perceptron(X, np.array([0.5, -0.5]), -0.2)
+
+
+print("或非门")
+truth_table(NOR)
+print("x1 且非 x2")
+truth_table(X1_BUT_NOT_X2)
+
+# %% [markdown]
 # 三个门用的是同一个函数 `perceptron`，不同的只是那三个数。这正是整门课的基础：结构固定不变，行为全由参数决定。
 # 后面的课里，网络会从样本中自己找出参数；这里是我们手工选的。
 #
@@ -133,7 +154,7 @@ truth_table(OR)
 #
 # 感知机到底在哪里从 0 变成 1？在加权和等于零的那些点上：
 #
-# $$w_1 x_1 + w_2 x_2 + b = 0。$$
+# $$w_1 x_1 + w_2 x_2 + b = 0,$$
 #
 # 这是 $(x_1, x_2)$ 平面上的一条直线，称为**决策边界**（decision boundary）。直线一侧感知机输出 1，另一侧输出 0。
 # 权重决定直线的方向（向量 $\mathbf{w}$ 与直线垂直，指向输出 1 的一侧），偏置决定直线平移到哪里。

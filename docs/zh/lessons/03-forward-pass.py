@@ -54,8 +54,8 @@ from nnlib.functions import sigmoid, softmax
 
 # %%
 def draw_network(ax, sizes, names, most=7):
-    """用圆圈表示神经元，每层一列，每个神经元都与下一层的每个神经元相连。超过 most 个神经元的层
-    只画 most 个圆圈，并把中间那个换成省略号。"""
+    """用圆圈表示神经元，每层一列，每个神经元都与下一层的每个神经元相连。
+    超过 most 个神经元的层只画 most 个圆圈，并把中间那个换成省略号。"""
     shown = [min(n, most) for n in sizes]
     ys = [np.arange(n) - (n - 1) / 2 for n in shown]
     elided = [n > most for n in sizes]
@@ -124,7 +124,7 @@ for name, value in [("x", x), ("a1", a1), ("z1", z1), ("a2", a2), ("z2", z2), ("
 
 # %%
 def forward(params, x, output=lambda a: a):
-    """由 sigmoid 层组成的网络的前向传播；output 是最后一层的激活函数（默认为恒等函数）。"""
+    """各层用 sigmoid，最后一层用 output 作激活函数（默认为恒等函数）。"""
     z = x
     n_layers = len(params) // 2
     for k in range(1, n_layers):

@@ -243,12 +243,13 @@ print(cross_entropy_batch_labels(Y, labels))
 # [`nnlib.functions.cross_entropy_error`](../../reference/functions/#nnlib.functions.cross_entropy_error)
 # 两种目标形式都接受，单个样本和一批样本也都能处理；它的结果和我们的一致。nnlib 的均方误差
 # [`nnlib.functions.mean_squared_error`](../../reference/functions/#nnlib.functions.mean_squared_error)
-# 也是 $\tfrac12 \sum_k (y_k - t_k)^2$，对一批样本取平均。
+# 也是 $\tfrac12 \sum_k (y_k - t_k)^2$，对一批样本取平均。从这里开始，本课改用 nnlib 的函数，
+# 所以无论你的练习是否通过，后面的单元格都能正常运行。
 
 # %%
 from nnlib.functions import cross_entropy_error, mean_squared_error
 
-print(cross_entropy_error(Y, labels), cross_entropy_error(Y, one_hot(labels, 3)))
+print(cross_entropy_error(Y, labels), cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
 print(cross_entropy_error(y_good, 2), cross_entropy_one_hot(y_good, one_hot(2, 10)))
 print(mean_squared_error(y_good, one_hot(2, 10)), squared_error(y_good, one_hot(2, 10)))
 
@@ -274,7 +275,7 @@ def predict(x):
 
 
 Y_test = predict(x_test)
-print("测试图像上的交叉熵误差：", cross_entropy_batch_labels(Y_test, t_test))
+print("测试图像上的交叉熵误差：", cross_entropy_error(Y_test, t_test))
 print("测试图像上的准确率：    ", np.mean(Y_test.argmax(axis=1) == t_test))
 
 # %% [markdown]
@@ -293,7 +294,7 @@ print(f"全部 {len(x_train)} 张训练图像上的损失：{full:.4f}")
 rng = np.random.default_rng(0)
 estimates = np.array([losses[rng.choice(len(x_train), size=100, replace=False)].mean() for _ in range(1000)])
 print("前五个 100 张的小批量：", np.round(estimates[:5], 4))
-print(f"{len(estimates)} 个小批量估计值的平均：{estimates.mean():.4f}，中位数：{np.median(estimates):.4f}")
+print(f"{len(estimates)} 个估计值的平均：{estimates.mean():.4f}，中位数：{np.median(estimates):.4f}")
 
 fig, ax = plt.subplots(figsize=(5.5, 3))
 ax.hist(estimates, bins=50, color="#9fa8da")
@@ -333,7 +334,7 @@ for value in values:
     b3[3] = value
     Y = softmax(base + b3)
     accuracy.append(np.mean(Y.argmax(axis=1) == t_small))
-    loss.append(cross_entropy_batch_labels(Y, t_small))
+    loss.append(cross_entropy_error(Y, t_small))
 accuracy, loss = np.array(accuracy), np.array(loss)
 
 changes = np.count_nonzero(np.diff(accuracy))

@@ -86,7 +86,7 @@ def central_difference(f, x, h):
 hs = 10.0 ** -np.arange(1, 17, 0.25)
 forward_errors = np.abs([forward_difference(np.exp, 1.0, h) - np.e for h in hs])
 central_errors = np.abs([central_difference(np.exp, 1.0, h) - np.e for h in hs])
-central_errors = np.maximum(central_errors, 1e-17)          # 误差恰好为 0 时无法画在对数坐标上
+central_errors = np.maximum(central_errors, 1e-17)      # 误差恰好为 0 时无法画在对数坐标上
 
 fig, ax = plt.subplots(figsize=(6, 3.4))
 ax.loglog(hs, forward_errors, "o-", markersize=3, label="前向差分")
@@ -215,7 +215,8 @@ print("调用后的 x：", x)
 # %% [markdown]
 # 无论数组是什么形状，$\sum x^2$ 的梯度都是逐元素的 $2x$。nnlib 里有同样的函数
 # [`nnlib.gradient.numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient)
-# （默认 $h = 10^{-5}$）；在一个随机的三维数组上，两者彼此一致，也都与 $2x$ 一致：
+# （默认 $h = 10^{-5}$）；在一个随机的三维数组上，两者彼此一致，也都与 $2x$ 一致。从这里开始，本课调用 nnlib 的版本，
+# 所以无论你的练习是否通过，后面的单元格都能正常运行；练习通过之后，你写的函数可以替换其中任何一处。
 
 # %%
 from nnlib.gradient import numerical_gradient as nnlib_numerical_gradient
@@ -234,7 +235,7 @@ print("我们的与 2x 的最大差值：   ", np.abs(ours - 2 * x).max())
 
 # %%
 g0, g1 = np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-2, 2, 9))
-arrows = np.array([numerical_gradient(f2, np.array([a, b])) for a, b in zip(g0.ravel(), g1.ravel())])
+arrows = np.array([nnlib_numerical_gradient(f2, np.array([a, b])) for a, b in zip(g0.ravel(), g1.ravel())])
 
 fig, ax = plt.subplots(figsize=(4, 4))
 ax.quiver(g0.ravel(), g1.ravel(), -arrows[:, 0], -arrows[:, 1], color="#3949ab", angles="xy")
@@ -262,7 +263,7 @@ def gradient_descent(f, init_x, lr, steps):
     x = init_x.copy()
     path = [x.copy()]
     for _ in range(steps):
-        x -= lr * numerical_gradient(f, x)
+        x -= lr * nnlib_numerical_gradient(f, x)
         path.append(x.copy())
     return np.array(path)
 
@@ -271,7 +272,7 @@ path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=0.1, steps=100)
 print("100 步之后：", path[-1], " f =", f2(path[-1]))
 
 # %% [markdown]
-# 从 $f = 25$ 的 $(-3, 4)$ 出发，它走到了离最小值不到 $10^{-9}$ 的地方。不过学习率的影响很大。下面用四个学习率各走 20 步：
+# 从 $f = 25$ 的 $(-3, 4)$ 出发，它走到了离最小值约 $10^{-9}$ 的地方，那里 $f \approx 10^{-18}$。不过学习率的影响很大。下面用四个学习率各走 20 步：
 
 # %%
 rates = [0.01, 0.1, 0.9, 1.1]
@@ -345,7 +346,7 @@ print("参数个数：", sum(p.size for p in params.values()), "  损失：", lo
 losses, accuracies = [loss()], [accuracy()]
 start = time.perf_counter()
 for step in range(100):
-    grads = {name: numerical_gradient(lambda _: loss(), p) for name, p in params.items()}
+    grads = {name: nnlib_numerical_gradient(lambda _: loss(), p) for name, p in params.items()}
     for name in params:
         params[name] -= 1.0 * grads[name]          # 学习率 1.0
     losses.append(loss())
@@ -378,7 +379,7 @@ def time_one_step(hidden):
                   W2=rng.normal(size=(hidden, 2)), b2=np.zeros(2))          # loss() 读的就是这个字典
     start = time.perf_counter()
     for p in params.values():
-        numerical_gradient(lambda _: loss(), p)
+        nnlib_numerical_gradient(lambda _: loss(), p)
     return sum(p.size for p in params.values()), time.perf_counter() - start
 
 

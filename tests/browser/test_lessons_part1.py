@@ -1,0 +1,96 @@
+"""End-to-end: the new lessons of part I (perceptrons, the forward pass, loss functions, numerical gradients) in
+headless Chromium on the offline build, in both languages.
+
+For each lesson page: the editors hold exactly the lesson's code (nothing on the page, such as math typesetting,
+altered it), "Run all" runs every cell in order without an error, the figures appear, and the outputs the reader
+sees carry the lesson's results. The time each cell took in Python (the runtime's ``data-nnrt-elapsed``) is printed,
+with the slowest cell of each page: run with ``-s`` to read them. They are recorded, not asserted (timings belong to
+benchmarks); the lessons are sized so that every cell takes a few seconds at most in the browser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from browser_helpers import RequestLog, new_context
+
+pytestmark = [pytest.mark.slow, pytest.mark.native_only]
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ["01-perceptrons", "03-forward-pass", "04-loss-functions", "05-numerical-gradients"]
+LOAD_TIMEOUT = 120_000  # ms: cold Pyodide + numpy + matplotlib + nnlib on a busy 2-core machine
+RUN_ALL_TIMEOUT = 300_000
+
+# What the outputs must show once every cell has run (the same numbers in both languages).
+EXPECTED = {
+    "01-perceptrons": [r"nnlib\S* \[0 1 1 0\]"],
+    "03-forward-pass": [r"0\.912", r"45360"],
+    "04-loss-functions": [r"0\.5108256237659907", r"2\.3025850929940455", r"\b400\b"],
+    "05-numerical-gradients": [r"\[0 1 1 0 1 0 0 1\]\s+\S+\s+\[0 1 1 0 1 0 0 1\]", r"39760"],
+}
+
+
+def lesson_code(lang: str, lesson: str) -> list[str]:
+    """The code of the cells the page makes runnable: all but the exercises' checks and solutions."""
+    import jupytext
+
+    cells = jupytext.read(ROOT / "docs" / lang / "lessons" / f"{lesson}.py").cells
+    return [c.source for c in cells
+            if c.cell_type == "code" and not {"check", "solution"} & set(c.metadata.get("tags", []))]
+
+
+@pytest.fixture(scope="module")
+def context(browser) -> Iterator[object]:
+    log = RequestLog()
+    ctx = new_context(browser, log)
+    yield ctx
+    ctx.close()
+    assert log.foreign == [], f"requests off 127.0.0.1: {sorted(set(log.foreign))}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_cell_runs_in_order(context, site_url: str, lang: str, lesson: str) -> None:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.add_init_script("window.NNLIB_RUNTIME_AUTOSTART = false")
+        page.goto(f"{site_url}/{lang}/lessons/{lesson}/")
+        page.wait_for_function("self.crossOriginIsolated === true", timeout=20_000)
+        page.wait_for_function("window.nnlibRuntime && window.nnlibRuntime.notebook", timeout=20_000)
+
+        expected_code = lesson_code(lang, lesson)
+        codes = page.evaluate("window.nnlibRuntime.notebook.cells.map((c) => c.editor.getCode())")
+        assert len(codes) == len(expected_code), f"{len(codes)} runnable cells, the lesson has {len(expected_code)}"
+        for n, (got, want) in enumerate(zip(codes, expected_code), start=1):
+            assert got == want.rstrip("\n"), f"cell {n}: the editor holds\n{got}\ninstead of\n{want}"
+
+        page.get_by_role("button", name=re.compile("Run all|全部运行")).click()
+        last = len(codes)
+        page.wait_for_function(
+            "(n) => ['done', 'error'].includes(document.querySelector(`[data-nnrt-cell=\"${n}\"]`).dataset.nnrtState)",
+            arg=last, timeout=LOAD_TIMEOUT + RUN_ALL_TIMEOUT)
+        cells = page.evaluate("""() => [...document.querySelectorAll('[data-nnrt-cell]')].map((c) => ({
+            n: Number(c.dataset.nnrtCell), state: c.dataset.nnrtState, ms: Number(c.dataset.nnrtElapsed || 0),
+            output: (c.querySelector('.nnrt-output') || {innerText: ''}).innerText,
+            figures: c.querySelectorAll('img.nnrt-figure').length}))""")
+        failed = [f"cell {c['n']}: {c['state']}\n{c['output'][-1500:]}" for c in cells if c["state"] != "done"]
+        assert not failed, "cells that did not run cleanly:\n" + "\n".join(failed)
+
+        static_figures = page.locator(".jp-OutputArea-output img").count()
+        assert sum(c["figures"] for c in cells) >= static_figures > 0, "a figure of the build is missing in the browser"
+        text = "\n".join(c["output"] for c in cells)
+        for pattern in EXPECTED[lesson]:
+            assert re.search(pattern, text), f"no output matches {pattern!r}"
+        assert not errors, f"uncaught errors on the page: {errors}"
+
+        slowest = max(cells, key=lambda c: c["ms"])
+        timings = " ".join(f"{c['n']}:{c['ms'] / 1000:.2f}" for c in cells)
+        print(f"\n{lang}/{lesson}: slowest cell {slowest['n']} {slowest['ms'] / 1000:.2f} s; all (cell:s) {timings}")
+    finally:
+        page.close()
