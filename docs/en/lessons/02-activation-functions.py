@@ -75,11 +75,13 @@ print(F.step_function(a))         # nnlib's
 #
 # $$\sigma'(a) = \frac{e^{-a}}{(1 + e^{-a})^2} = \sigma(a)\,\bigl(1 - \sigma(a)\bigr).$$
 #
-# The textbook formula has a trap: for a large negative $a$, $e^{-a}$ overflows. NumPy then returns `inf` and prints a
-# warning; the result, $1/\infty = 0$, happens to be right, but a warning in the middle of training hides real
-# problems. [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) knows that this
-# overflow is harmless and silences the warning; in the exercise below you write a sigmoid that does not overflow at
-# all.
+# The textbook formula has a trap: for a large negative $a$ (below about $-709$ in float64), $e^{-a}$ overflows. NumPy
+# returns `inf` and prints a `RuntimeWarning`. The result, $1/(1 + \infty) = 0$, is the right answer, so this warning
+# is harmless; but a training run that prints harmless warnings at every step buries the few that matter, such as the
+# one that comes with a `nan` in the loss.
+# [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) computes exactly the textbook
+# formula and silences that one warning (`np.errstate(over="ignore")` around the exponential), nothing else. In the
+# exercise below you write a sigmoid that does not overflow at all.
 
 # %%
 def sigmoid(a):
@@ -90,7 +92,7 @@ a = np.array([-3.0, 0.0, 3.0])
 print(sigmoid(a))
 print(F.sigmoid(a))
 
-# turn the silent overflow into an error we can catch
+# make the overflow an error, to catch it and print its message
 with np.errstate(over="raise"):
     try:
         sigmoid(np.array([-1000.0]))
@@ -279,7 +281,9 @@ print("row sums:", y.sum(axis=1),
 # * Without a non-linear activation, a deep network collapses into a single linear map.
 # * Step functions have no useful gradient; the sigmoid, tanh and ReLU do, and their derivatives are cheap to compute
 #   from values we already have: $\sigma(1-\sigma)$, $1-\tanh^2$, and a mask of the positive inputs.
-# * Implement exponentials defensively: use $e^{-|a|}$ in the sigmoid and subtract the maximum in softmax.
+# * Watch the exponentials: $e^{a}$ overflows for $a$ above about $709$. In the sigmoid the overflow is harmless (nnlib
+#   silences its warning; the $e^{-|a|}$ form of the exercise avoids it altogether); in softmax it gives `nan`, so
+#   subtract the maximum first.
 #
 # Next, in [lesson 3](../03-forward-pass/), these functions go to work: a three-layer network computes its answer with
 # matrix products, the sigmoid in its hidden layers and softmax at its output.

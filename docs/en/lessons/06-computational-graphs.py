@@ -38,8 +38,9 @@ from nnlib.nets import TwoLayerNet
 # %% [markdown]
 # ## A multiplication node
 #
-# You buy 2 apples at 100 each and pay 10% tax. The graph has two multiplication nodes:
-# $\text{apples} \times \text{count}$, then $\times\,\text{tax}$.
+# You buy 2 apples at 100 each and pay 10% sales tax, so the bill is multiplied by 1.1. In the code that number is
+# `tax`: the tax *multiplier* 1.1, not the rate 10%. The graph has two multiplication nodes:
+# $\text{apple price} \times \text{count}$, then $\times\,\text{tax multiplier}$.
 #
 # For $z = x y$ the local derivatives are $\partial z/\partial x = y$ and $\partial z/\partial y = x$: going backward,
 # a multiplication node multiplies the incoming gradient by the *other* input. So it has to remember both inputs during
@@ -90,7 +91,8 @@ print("d price / d tax        =", round(dtax, 6))
 
 # %% [markdown]
 # Read them as sensitivities: if an apple costs 1 more, you pay 2.2 more (two apples, plus tax); one more apple adds
-# 110; and raising the tax rate by 1 (that is, by 100 percentage points) adds 200, the price before tax.
+# 110; and the derivative with respect to the tax multiplier is 200, the price before tax: a multiplier of 1.11
+# instead of 1.1 (an 11% tax) would add about $200 \times 0.01 = 2$.
 #
 # ## An addition node, and apples with oranges
 #
@@ -136,8 +138,94 @@ print("tax:", round(dtax, 6))
 
 # %% [markdown]
 # 715 to pay; the gradients are 2.2 per apple price unit, 110 per apple, 3.3 per orange price unit, 165 per orange and
-# 650 for the tax rate (the price before tax). Each number came from purely local rules.
+# 650 for the tax multiplier (the price before tax). Each number came from purely local rules.
 #
+# Here is the whole graph, drawn from the variables above: above each edge the value it carries forward, below it, in
+# red, the gradient that comes back. Read the red numbers from right to left: the $\times$ node of the tax sends
+# $1 \times 1.1$ to the fruit and $1 \times 650$ to the multiplier, the $+$ node copies $1.1$ to both branches, and
+# each $\times$ node multiplies by its *other* input ($1.1 \times 2 = 2.2$ for the apple price).
+
+# %%
+import matplotlib.pyplot as plt
+
+names = {
+    "apple": "apple price", "apple_count": "apple count",
+    "orange": "orange price", "orange_count": "orange count",
+    "tax": "tax multiplier", "price": "price",
+}
+# Inputs are written at the left end of a level stretch;
+# operations are circles; the output is written at the right.
+inputs = {"apple": (0, 5.0), "apple_count": (0, 3.4),
+          "orange": (0, 1.8), "orange_count": (0, 0.2),
+          "tax": (4.6, -0.4)}
+ops = {"mul_apple": (4, 4.2, "×"), "mul_orange": (4, 1.0, "×"),
+       "add_fruit": (6.5, 2.6, "+"), "mul_tax": (9, 2.6, "×")}
+where = {**inputs, "price": (11.5, 2.6)}
+where.update({name: (x, y) for name, (x, y, _) in ops.items()})
+# (from, to, value carried forward, gradient of the price)
+edges = [
+    ("apple", "mul_apple", apple, dapple),
+    ("apple_count", "mul_apple", apple_count, dapple_count),
+    ("orange", "mul_orange", orange, dorange),
+    ("orange_count", "mul_orange",
+     orange_count, dorange_count),
+    ("mul_apple", "add_fruit", apple_price, dapple_price),
+    ("mul_orange", "add_fruit", orange_price, dorange_price),
+    ("add_fruit", "mul_tax", fruit_price, dfruit_price),
+    ("tax", "mul_tax", tax, dtax),
+    ("mul_tax", "price", price, 1),
+]
+
+fig, ax = plt.subplots(figsize=(7.5, 3.6))
+for start, end, value, grad in edges:
+    (x0, y0), (x1, y1) = where[start], where[end]
+    if start in inputs:
+        # the level stretch carries the numbers
+        ax.plot([x0, x0 + 2], [y0, y0], color="0.35", lw=1.3)
+        xm, ym, dx, dy = x0 + 1, y0, 0, 0.4
+        x0 += 2
+    else:
+        # the numbers on either side of the edge's middle
+        length = np.hypot(x1 - x0, y1 - y0)
+        xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+        dx = -(y1 - y0) / length * 0.4
+        dy = (x1 - x0) / length * 0.4
+        x0 += 0.35
+    # the arrow stops at the circle of an operation
+    stop = 0.36 / np.hypot(x1 - x0, y1 - y0)
+    if end not in ops:
+        stop = 0
+    tip = (x1 - (x1 - x0) * stop, y1 - (y1 - y0) * stop)
+    arrow = dict(arrowstyle="-|>", color="0.35", lw=1.3,
+                 shrinkA=0, shrinkB=0)
+    ax.annotate("", xy=tip, xytext=(x0, y0), arrowprops=arrow)
+    ax.text(xm + dx, ym + dy, f"{round(value, 6):g}",
+            ha="center", va="center", fontsize=12)
+    ax.text(xm - dx, ym - dy, f"{round(grad, 6):g}",
+            ha="center", va="center", fontsize=12,
+            color="tab:red")
+for name, (x, y) in inputs.items():
+    ax.text(x - 0.15, y, names[name], ha="right", va="center",
+            fontsize=12)
+x, y = where["price"]
+ax.text(x + 0.15, y, names["price"], ha="left", va="center",
+        fontsize=12)
+for x, y, symbol in ops.values():
+    ax.add_patch(plt.Circle((x, y), 0.35, facecolor="white",
+                            edgecolor="0.2", lw=1.5, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center",
+            fontsize=18, zorder=4)
+ax.set_title("above an edge: the value carried forward; "
+             "below, in red: the gradient of the price",
+             fontsize=10, color="0.3")
+ax.set_xlim(-2.4, 13.3)
+ax.set_ylim(-0.9, 5.6)
+ax.set_aspect("equal")
+ax.axis("off")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
 # The same two layers are in nnlib as [`nnlib.layers.MulLayer`](../../reference/layers/#nnlib.layers.MulLayer) and
 # [`nnlib.layers.AddLayer`](../../reference/layers/#nnlib.layers.AddLayer). nnlib's version refuses to run `backward`
 # before `forward`, since there would be no stored inputs to use. The next cell shows that error on purpose.
@@ -303,7 +391,7 @@ print("gradient = (softmax - one_hot) / N:\n",
       np.round(grad, 4))
 
 # %% [markdown]
-# ## A two-layer network, and checking its gradients
+# ## A two-layer network and its gradient check
 #
 # Chain the layers: Affine → ReLU → Affine → SoftmaxWithLoss. The forward pass goes through the list, the backward pass
 # through the same list reversed. After `backward`, each Affine layer holds the gradients of its parameters.
@@ -339,12 +427,24 @@ for layer in reversed(net):
 backprop_dW1 = net[0].dW.copy()
 
 # %% [markdown]
-# How do we know the backward pass is right? Compare it with the slow but dependable numerical gradient
-# ([`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) nudges each weight by
-# $\pm h$ in place). A relative error of $10^{-6}$ or less means they agree; a bug typically shows up as an error
-# far larger, often near $1$.
+# How do we know the backward pass is right? Compare it with the slow but dependable numerical gradient of lesson 5.
+# This comparison is called a **gradient check**, and every backward pass written by hand deserves one.
+# The relative error of each entry, $|a - n| / (|a| + |n|)$ for the backprop value $a$ and the numerical one $n$, is
+# read with one rule throughout the course (CS231n's):
+#
+# * below $10^{-7}$: the two agree, the backward pass is right;
+# * around $10^{-5}$: look closer, at kinks (ReLU at $0$) and at tiny gradients, where rounding weighs more;
+# * above $10^{-3}$: a bug in the backward pass.
+#
+# One detail of the call is a classic source of confusion: `numerical_gradient(lambda _: loss_of_net(), W1)`.
+# [`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) calls the function with the
+# array it nudges, and our function ignores that argument (`_`). It works all the same, because `numerical_gradient`
+# changes `W1` *in place*, one entry at a time (`W1[i] += h`, evaluate, restore), and the first Affine layer keeps that
+# very array, not a copy: `net[0].W is W1`. Every call of `loss_of_net()` therefore sees the nudged weight. Had the
+# layer copied `W1`, the loss would never change and the numerical gradient would be all zeros.
 
 # %%
+print("the layer holds W1 itself:", net[0].W is W1)
 numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)
 
 rel_err = np.max(
@@ -352,12 +452,13 @@ rel_err = np.max(
         1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)
     )
 )
-print("largest relative error on W1:", rel_err)
-print("agree:", rel_err < 1e-6)
+print(f"largest relative error on W1: {rel_err:.1e}")
+print("below 1e-7, they agree:", rel_err < 1e-7)
 
 # %% [markdown]
 # nnlib packages this network as [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet) and the
-# comparison for every parameter as [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check):
+# gradient check of every parameter as [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check),
+# which prints the largest relative error of each; all four should be below $10^{-7}$:
 
 # %%
 net2 = TwoLayerNet(input_size=4, hidden_size=5,
@@ -373,6 +474,10 @@ print(gradient_check(net2, x, t))
 #   (sigmoid, softmax).
 # * Affine: $\partial L/\partial X = \partial L/\partial Y\, W^\top$, $\partial L/\partial W = X^\top \partial L/\partial Y$;
 #   softmax with cross-entropy: $\mathbf{y} - \mathbf{t}$.
-# * Always check a new backward pass against numerical gradients.
+# * Check every new backward pass against numerical gradients (a gradient check): a largest relative error below
+#   $10^{-7}$ is good, around $10^{-5}$ asks for a closer look, above $10^{-3}$ means a bug.
 #
-# In [lesson 9](../09-digits-network/) we use all of this to train a network that reads handwritten digits.
+# Next: [lesson 9](../09-digits-network/) uses all of this to train a network that reads handwritten digits. API
+# reference: [`nnlib.layers`](../../reference/layers/) (`MulLayer`, `AddLayer`, `Relu`, `Sigmoid`, `Affine`,
+# `SoftmaxWithLoss`), [`nnlib.gradient.gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check),
+# [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet).

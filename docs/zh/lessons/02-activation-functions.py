@@ -41,7 +41,7 @@ print("nnlib", nnlib.__version__, "· numpy", np.__version__)
 # %% [markdown]
 # ## 阶跃函数
 #
-# 上世纪五十年代的感知机在输入为正时“激发”，否则保持沉默：
+# 上世纪五十年代的感知机在输入为正时“激活”，输出 1，否则输出 0：
 #
 # $$h(a) = \begin{cases} 1 & a > 0 \\ 0 & a \le 0 \end{cases}$$
 #
@@ -71,10 +71,12 @@ print(F.step_function(a))         # nnlib 的版本
 #
 # $$\sigma'(a) = \frac{e^{-a}}{(1 + e^{-a})^2} = \sigma(a)\,\bigl(1 - \sigma(a)\bigr).$$
 #
-# 教科书上的公式有个陷阱：当 $a$ 是很大的负数时，$e^{-a}$ 会溢出。NumPy 会返回 `inf` 并打印警告；
-# 结果 $1/\infty = 0$ 碰巧是对的，但训练过程中冒出的警告会掩盖真正的问题。
-# [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) 知道这种溢出无害，于是屏蔽了警告；
-# 在下面的练习里，你要写一个根本不会溢出的 sigmoid。
+# 教科书上的公式有个陷阱：当 $a$ 是很大的负数（float64 下小于约 $-709$）时，$e^{-a}$ 会溢出。NumPy 返回 `inf`，
+# 并打印一条 `RuntimeWarning`。结果 $1/(1 + \infty) = 0$ 本身是对的，所以这条警告无害；可是训练时如果每一步都冒出
+# 这种无害的警告，真正要紧的警告（比如损失变成 `nan` 时的那条）就会淹没在里面。
+# [`nnlib.functions.sigmoid`](../../reference/functions/#nnlib.functions.sigmoid) 算的正是教科书上的公式，只是把这一条
+# 溢出警告关掉了（在指数运算外面套上 `np.errstate(over="ignore")`），别的什么也没改。在下面的练习里，
+# 你要写一个根本不会溢出的 sigmoid。
 
 # %%
 def sigmoid(a):
@@ -85,7 +87,7 @@ a = np.array([-3.0, 0.0, 3.0])
 print(sigmoid(a))
 print(F.sigmoid(a))
 
-# 把悄无声息的溢出变成可以捕获的错误
+# 让溢出变成错误，好捕获它并打印出错信息
 with np.errstate(over="raise"):
     try:
         sigmoid(np.array([-1000.0]))
@@ -158,7 +160,7 @@ for a in [-4.0, -1.0, 0.0, 2.0]:
 #
 # $$\mathrm{ReLU}(a) = \max(0, a), \qquad \mathrm{ReLU}'(a) = \begin{cases} 1 & a > 0 \\ 0 & a < 0 \end{cases}$$
 #
-# 它计算起来很便宜，而且输入很大时梯度不会像 sigmoid 那样变小（$\sigma'(a) \le 0.25$，$|a| > 5$ 时几乎为 $0$）。
+# 它的计算量很小，而且输入很大时梯度不会像 sigmoid 那样变小（$\sigma'(a) \le 0.25$，$|a| > 5$ 时几乎为 $0$）。
 # 如今大多数网络的隐藏层都使用 ReLU 或它的变体。$a = 0$ 处导数没有定义，实现时一般取 $0$。
 
 # %%
@@ -267,9 +269,10 @@ print("每行之和：", y.sum(axis=1),
 # ## 小结
 #
 # * 没有非线性激活函数，再深的网络也会退化成一个线性映射。
-# * 阶跃函数没有可用的梯度；sigmoid、tanh 和 ReLU 有，而且它们的导数都能用已经算出的值廉价地得到：
+# * 阶跃函数没有可用的梯度；sigmoid、tanh 和 ReLU 有，而且它们的导数都能直接由已经算出的值得到，几乎不费计算：
 #   $\sigma(1-\sigma)$、$1-\tanh^2$，以及“输入是否为正”的掩码。
-# * 实现指数运算要有防御意识：sigmoid 里用 $e^{-|a|}$，softmax 里先减去最大值。
+# * 指数运算要当心溢出：$a$ 超过约 $709$ 时 $e^{a}$ 就会溢出。sigmoid 里的溢出无害（nnlib 关掉了它的警告；
+#   练习中用 $e^{-|a|}$ 的写法则根本不会溢出）；softmax 里的溢出会得到 `nan`，所以要先减去最大值。
 #
 # 下一课（[第 3 课](../03-forward-pass/)）让这些函数派上用场：一个三层网络用矩阵乘法算出结果，隐藏层用 sigmoid，
 # 输出层用 softmax。

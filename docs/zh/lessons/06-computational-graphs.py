@@ -36,8 +36,9 @@ from nnlib.nets import TwoLayerNet
 # %% [markdown]
 # ## 乘法节点
 #
-# 你买了 2 个苹果，每个 100 元，另付 10% 的消费税。计算图里有两个乘法节点：先算 $\text{单价} \times \text{个数}$，
-# 再 $\times\,\text{税率}$。
+# 你买了 2 个苹果，每个 100 元，另付 10% 的消费税，也就是总价要乘以 1.1。代码里的 `tax` 就是这个 1.1：
+# 它是**含税系数**，不是税率 10%。计算图里有两个乘法节点：先算 $\text{单价} \times \text{个数}$，
+# 再 $\times\,\text{含税系数}$。
 #
 # 对 $z = x y$，局部导数是 $\partial z/\partial x = y$、$\partial z/\partial y = x$：反向传播时，
 # 乘法节点把传来的梯度乘上*另一个*输入。所以它在正向传播时必须记住两个输入。
@@ -82,11 +83,12 @@ dapple, dapple_count = mul_apple.backward(dapple_price)
 
 print("d 金额 / d 苹果单价 =", round(dapple, 6))
 print("d 金额 / d 苹果个数 =", round(dapple_count, 6))
-print("d 金额 / d 税率     =", round(dtax, 6))
+print("d 金额 / d 含税系数 =", round(dtax, 6))
 
 # %% [markdown]
 # 可以把它们理解为“敏感度”：苹果单价涨 1 元，要多付 2.2 元（两个苹果，再加税）；多买一个苹果，多付 110 元；
-# 税率提高 1（即 100 个百分点），多付 200 元，也就是税前的价格。
+# 金额对含税系数的导数是 200，正好是税前的价格：含税系数从 1.1 变成 1.11（税率 11%），大约多付
+# $200 \times 0.01 = 2$ 元。
 #
 # ## 加法节点：苹果加橘子
 #
@@ -128,12 +130,97 @@ print("苹果单价：", round(dapple, 6),
       " 苹果个数：", round(dapple_count, 6))
 print("橘子单价：", round(dorange, 6),
       " 橘子个数：", round(dorange_count, 6))
-print("税率：", round(dtax, 6))
+print("含税系数：", round(dtax, 6))
 
 # %% [markdown]
-# 要付 715 元；各个梯度分别是：苹果单价 2.2、苹果个数 110、橘子单价 3.3、橘子个数 165、税率 650（即税前价格）。
+# 要付 715 元；各个梯度分别是：苹果单价 2.2、苹果个数 110、橘子单价 3.3、橘子个数 165、含税系数 650（即税前价格）。
 # 每个数都只靠局部规则算出。
 #
+# 下面用上面算出的变量把整张计算图画出来：每条边的上方是前向传播时传递的值，下方（红色）是反向传播传回来的梯度。
+# 红色的数字要从右往左读：含税系数的 $\times$ 节点把 $1 \times 1.1$ 传给水果总价，把 $1 \times 650$ 传给含税系数；
+# $+$ 节点把 $1.1$ 原样分给两条支路；每个 $\times$ 节点都乘上*另一个*输入（苹果单价得到 $1.1 \times 2 = 2.2$）。
+
+# %%
+import matplotlib.pyplot as plt
+
+names = {
+    "apple": "苹果单价", "apple_count": "苹果个数",
+    "orange": "橘子单价", "orange_count": "橘子个数",
+    "tax": "含税系数", "price": "支付金额",
+}
+# 输入写在一段水平线的左端，运算画成圆圈，
+# 输出写在最右边。
+inputs = {"apple": (0, 5.0), "apple_count": (0, 3.4),
+          "orange": (0, 1.8), "orange_count": (0, 0.2),
+          "tax": (4.6, -0.4)}
+ops = {"mul_apple": (4, 4.2, "×"), "mul_orange": (4, 1.0, "×"),
+       "add_fruit": (6.5, 2.6, "+"), "mul_tax": (9, 2.6, "×")}
+where = {**inputs, "price": (11.5, 2.6)}
+where.update({name: (x, y) for name, (x, y, _) in ops.items()})
+# （起点，终点，前向传递的值，支付金额对它的梯度）
+edges = [
+    ("apple", "mul_apple", apple, dapple),
+    ("apple_count", "mul_apple", apple_count, dapple_count),
+    ("orange", "mul_orange", orange, dorange),
+    ("orange_count", "mul_orange",
+     orange_count, dorange_count),
+    ("mul_apple", "add_fruit", apple_price, dapple_price),
+    ("mul_orange", "add_fruit", orange_price, dorange_price),
+    ("add_fruit", "mul_tax", fruit_price, dfruit_price),
+    ("tax", "mul_tax", tax, dtax),
+    ("mul_tax", "price", price, 1),
+]
+
+fig, ax = plt.subplots(figsize=(7.5, 3.6))
+for start, end, value, grad in edges:
+    (x0, y0), (x1, y1) = where[start], where[end]
+    if start in inputs:
+        # 数字写在这段水平线的上下
+        ax.plot([x0, x0 + 2], [y0, y0], color="0.35", lw=1.3)
+        xm, ym, dx, dy = x0 + 1, y0, 0, 0.4
+        x0 += 2
+    else:
+        # 数字写在边的中点两侧
+        length = np.hypot(x1 - x0, y1 - y0)
+        xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+        dx = -(y1 - y0) / length * 0.4
+        dy = (x1 - x0) / length * 0.4
+        x0 += 0.35
+    # 箭头停在运算节点的圆圈边上
+    stop = 0.36 / np.hypot(x1 - x0, y1 - y0)
+    if end not in ops:
+        stop = 0
+    tip = (x1 - (x1 - x0) * stop, y1 - (y1 - y0) * stop)
+    arrow = dict(arrowstyle="-|>", color="0.35", lw=1.3,
+                 shrinkA=0, shrinkB=0)
+    ax.annotate("", xy=tip, xytext=(x0, y0), arrowprops=arrow)
+    ax.text(xm + dx, ym + dy, f"{round(value, 6):g}",
+            ha="center", va="center", fontsize=12)
+    ax.text(xm - dx, ym - dy, f"{round(grad, 6):g}",
+            ha="center", va="center", fontsize=12,
+            color="tab:red")
+for name, (x, y) in inputs.items():
+    ax.text(x - 0.15, y, names[name], ha="right", va="center",
+            fontsize=12)
+x, y = where["price"]
+ax.text(x + 0.15, y, names["price"], ha="left", va="center",
+        fontsize=12)
+for x, y, symbol in ops.values():
+    ax.add_patch(plt.Circle((x, y), 0.35, facecolor="white",
+                            edgecolor="0.2", lw=1.5, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center",
+            fontsize=18, zorder=4)
+ax.set_title("边的上方：前向传播的值；"
+             "下方（红色）：支付金额对它的梯度",
+             fontsize=10, color="0.3")
+ax.set_xlim(-2.4, 13.3)
+ax.set_ylim(-0.9, 5.6)
+ax.set_aspect("equal")
+ax.axis("off")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
 # 这两个层在 nnlib 里就是 [`nnlib.layers.MulLayer`](../../reference/layers/#nnlib.layers.MulLayer) 和
 # [`nnlib.layers.AddLayer`](../../reference/layers/#nnlib.layers.AddLayer)。nnlib 的版本不允许在 `forward` 之前调用
 # `backward`，因为那时还没有记下任何输入。下面这个单元格故意演示这个错误。
@@ -272,7 +359,7 @@ class MyAffine:
 #
 # $$y_k = \frac{e^{a_k}}{\sum_i e^{a_i}}, \qquad L = -\sum_k t_k \log y_k .$$
 #
-# 分开来看，两者的导数都很繁琐；合在一起却化简成一个非常干净的结果：
+# 分开来看，两者的导数都很繁琐；合在一起求导，结果却简单得出奇：
 #
 # $$\frac{\partial L}{\partial a_k} = y_k - t_k .$$
 #
@@ -295,7 +382,7 @@ print("梯度 = (softmax - one_hot) / N：\n",
       np.round(grad, 4))
 
 # %% [markdown]
-# ## 两层网络，以及检查它的梯度
+# ## 两层网络与梯度确认
 #
 # 把这些层串起来：Affine → ReLU → Affine → SoftmaxWithLoss。正向传播依次经过列表中的层，反向传播按相反顺序经过。
 # `backward` 之后，每个 Affine 层都保存着自己参数的梯度。
@@ -331,11 +418,24 @@ for layer in reversed(net):
 backprop_dW1 = net[0].dW.copy()
 
 # %% [markdown]
-# 怎么知道反向传播算得对？拿它和虽慢但可靠的数值梯度比较
-# （[`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) 就地把每个权重加减 $h$）。
-# 相对误差不超过 $10^{-6}$，说明两者一致；如果有错误，误差通常大得多，往往接近 $1$。
+# 怎么知道反向传播算得对？拿它和第 5 课那种虽慢但可靠的数值梯度比一比。这种做法叫作**梯度确认**（gradient check），
+# 亲手写的反向传播都应该这样检验一遍。
+# 每个元素的相对误差是 $|a - n| / (|a| + |n|)$，其中 $a$ 是反向传播的值，$n$ 是数值梯度。整门课程都用同一条规则
+# （来自 CS231n）来判读它：
+#
+# * 小于 $10^{-7}$：两者一致，反向传播是对的；
+# * $10^{-5}$ 左右：要仔细看看，是否碰上了折点（ReLU 在 $0$ 处）或很小的梯度，那里舍入误差的影响更大；
+# * 大于 $10^{-3}$：反向传播有错误。
+#
+# 调用方式 `numerical_gradient(lambda _: loss_of_net(), W1)` 常常让初学者困惑。
+# [`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) 调用函数时会把正在微调的数组
+# 传进去，而我们的函数根本不用这个参数（`_`）。它照样能用，是因为 `numerical_gradient` 是**就地**修改 `W1` 的：
+# 每次只改一个元素（`W1[i] += h`，算一次损失，再改回去），而第一个 Affine 层保存的正是这个数组本身，不是副本，
+# 即 `net[0].W is W1`。所以每次调用 `loss_of_net()`，用到的都是改动后的权重。假如层里存的是 `W1` 的副本，
+# 损失就永远不会变，数值梯度会全是 0。
 
 # %%
+print("层里保存的就是 W1 本身：", net[0].W is W1)
 numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)
 
 rel_err = np.max(
@@ -343,12 +443,13 @@ rel_err = np.max(
         1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)
     )
 )
-print("W1 上最大的相对误差：", rel_err)
-print("一致：", rel_err < 1e-6)
+print(f"W1 上最大的相对误差：{rel_err:.1e}")
+print("小于 1e-7，两者一致：", rel_err < 1e-7)
 
 # %% [markdown]
 # nnlib 把这个网络封装成了 [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet)，
-# 把对每个参数的比较封装成了 [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check)：
+# 把对每个参数的梯度确认封装成了 [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check)，
+# 它打印出每个参数最大的相对误差，四个都应当小于 $10^{-7}$：
 
 # %%
 net2 = TwoLayerNet(input_size=4, hidden_size=5,
@@ -362,6 +463,10 @@ print(gradient_check(net2, x, t))
 # * 每一层保存自己反向传播所需的东西：输入（乘法、Affine）、掩码（ReLU）或输出（sigmoid、softmax）。
 # * Affine：$\partial L/\partial X = \partial L/\partial Y\, W^\top$，$\partial L/\partial W = X^\top \partial L/\partial Y$；
 #   softmax 加交叉熵：$\mathbf{y} - \mathbf{t}$。
-# * 新写的反向传播，一定要用数值梯度检查一遍。
+# * 新写的反向传播，一定要用数值梯度做一次梯度确认：最大相对误差小于 $10^{-7}$ 为好，$10^{-5}$ 左右要仔细看看，
+#   大于 $10^{-3}$ 说明有错误。
 #
-# [第 9 课](../09-digits-network/)将用这些知识训练一个能识别手写数字的网络。
+# 下一课：[第 9 课](../09-digits-network/)用这些知识训练一个能识别手写数字的网络。API 参考：
+# [`nnlib.layers`](../../reference/layers/)（`MulLayer`、`AddLayer`、`Relu`、`Sigmoid`、`Affine`、`SoftmaxWithLoss`）、
+# [`nnlib.gradient.gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check)、
+# [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet)。

@@ -78,7 +78,7 @@ print(T_train[:3])
 #
 # 形状：$W_1$ 是 $64 \times 30$，$\mathbf{b}_1$ 有 30 个元素，$W_2$ 是 $30 \times 10$，$\mathbf{b}_2$ 有 10 个元素，
 # 一共 $64 \cdot 30 + 30 + 30 \cdot 10 + 10 = 2260$ 个要学习的数。我们从较小的随机权重出发：
-# 如果权重全都相同，每个隐藏单元就会算出同样的东西、得到同样的更新，永远如此。
+# 如果权重全都相同，每个隐藏单元算出的值都一样，得到的更新也一样，无论训练多久，它们都没法分化开来。
 
 # %%
 def init_params(rng, n_in=64, n_hidden=30, n_out=10):
@@ -110,7 +110,7 @@ print("损失：", cross_entropy_error(Y, T_train[:3]),
 #
 # ## 亲手推导反向传播
 #
-# 第 6 课已经给出了每一块。softmax 加交叉熵向后传出 $(Y - T)/N$；输出层的 Affine 把它变成 $W_2$、$\mathbf{b}_2$ 和 $H$
+# 所需的零件第 6 课都已备齐。softmax 加交叉熵向后传出 $(Y - T)/N$；输出层的 Affine 把它变成 $W_2$、$\mathbf{b}_2$ 和 $H$
 # 的梯度；sigmoid 逐元素（$\odot$）乘上 $H(1-H)$；第一个 Affine 层给出 $W_1$ 和 $\mathbf{b}_1$ 的梯度：
 #
 # $$\Delta_2 = \frac{Y - T}{N}, \qquad \frac{\partial L}{\partial W_2} = H^\top \Delta_2, \qquad
@@ -137,32 +137,65 @@ def loss(params, X, T):
     return cross_entropy_error(forward(params, X)[1], T)
 
 # %% [markdown]
-# 在信任它之前，先在几张图片上和数值梯度比一比（第 6 课）。数据是 float32，检查时要转换成 float64：
-# 步长 $h = 10^{-5}$ 在 float32 的舍入误差里会被淹没。
+# 在信任它之前，先在几张图片上做一次梯度确认（第 6 课）：和数值梯度比一比，再按课程统一的规则判读最大相对误差：
+# 小于 $10^{-7}$ 为好，$10^{-5}$ 左右要仔细看看（折点、很小的梯度），大于 $10^{-3}$ 说明有错误。图片是 float32，
+# 参数是 float64；两者相乘时 NumPy 按 float64 计算，所以整个损失都是 float64，图片不必转换。
+# 下面的单元格还会打印出每个参数误差最大处的梯度。
 
 # %%
-X_small = x_train[:5].astype(np.float64)
-T_small = T_train[:5].astype(np.float64)
+# 图片是 float32，参数是 float64：NumPy 按 float64 计算
+X_small, T_small = x_train[:5], T_train[:5]
+print("计算所用的类型：", (X_small @ params["W1"]).dtype)
 grads = backward(params, X_small, T_small)
 for name in ["W1", "b1", "W2", "b2"]:
     numeric = numerical_gradient(
         lambda _: loss(params, X_small, T_small),
         params[name],
     )
-    err = np.max(
-        np.abs(grads[name] - numeric) / np.maximum(
-            1e-8, np.abs(grads[name]) + np.abs(numeric)
-        )
+    errors = np.abs(grads[name] - numeric) / np.maximum(
+        1e-8, np.abs(grads[name]) + np.abs(numeric)
     )
-    print(name, "相对误差", f"{err:.1e}")
+    worst = errors.argmax()
+    print(f"{name}：最大相对误差 "
+          f"{errors.max():.1e}，该处的梯度为 "
+          f"{grads[name].flat[worst]:.1e}")
 
 # %% [markdown]
-# 四个误差都远小于出错时会出现的 $10^{-2}$ 到 $1$。$W_1$ 的误差最大，是因为它有些梯度非常小（约 $10^{-6}$），
-# 相比之下，数值估计的舍入噪声（约 $10^{-11}$）占的比重就更大。
+# $\mathbf{b}_1$、$W_2$ 和 $\mathbf{b}_2$ 的误差都远小于 $10^{-7}$。$W_1$ 的最大误差是几个 $10^{-6}$，落在“要仔细看看”的
+# 范围里；仔细看的结果就打印在旁边：那个元素的梯度非常小，只有百万分之几。数值估计本身带有约 $10^{-11}$ 的舍入噪声
+# （损失约为 $2.4$，有 $16$ 位有效数字，这点误差再除以 $2h$），相对这么小的梯度就不可忽略了。这个网络没有折点
+# （sigmoid 处处光滑），所以原因就是梯度太小：反向传播是对的。
+#
+# 精度要紧的是*参数*。把参数换成 float32、反向传播不变，再做一次同样的检查：
+
+# %%
+params32 = {name: p.astype(np.float32)
+            for name, p in params.items()}
+print("计算所用的类型：", (X_small @ params32["W1"]).dtype)
+grads32 = backward(params32, X_small, T_small)
+numeric32 = numerical_gradient(
+    lambda _: loss(params32, X_small, T_small),
+    params32["W1"],
+)
+err32 = np.max(np.abs(grads32["W1"] - numeric32) / np.maximum(
+    1e-8, np.abs(grads32["W1"]) + np.abs(numeric32)
+))
+print("float32 参数下 W1 的最大相对误差：",
+      f"{err32:.1e}")
+print("W1 中数值梯度恰好为 0 的有", np.sum(numeric32 == 0),
+      "个，共", numeric32.size, "个")
+print("数值梯度只取这几个值：",
+      np.unique(np.round(numeric32, 4)))
+
+# %% [markdown]
+# 明明没有任何错误，相对误差却是 $1$。在 float32 下，约为 $2.4$ 的损失只能以 $2.4 \times 10^{-7}$ 为最小单位变化。
+# 把一个权重加减 $10^{-5}$，损失大约变化梯度的 $2 \times 10^{-5}$ 倍，多数情况下远不到一个最小单位：两次算出的损失
+# 要么完全相等（数值梯度恰好为 $0$），要么差一两个单位（每个单位对应 $2.4 \times 10^{-7} / 2h \approx 0.012$）。所以梯度确认必须
+# 用 float64 的参数；[`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check) 遇到其他类型的参数会直接报错。
 #
 # ## 一次学一张图片
 #
-# 本课依据的原始 notebook 用的是经典做法：给网络看一张图片，算出它的梯度，让每个权重沿梯度反方向走一小步，
+# 经典的训练方法是：给网络看一张图片，算出它的梯度，让每个权重沿梯度反方向走一小步，
 # 再看下一张。这就是批大小为一的*随机梯度下降*：
 #
 # $$W \leftarrow W - \eta\, \frac{\partial L}{\partial W}, \qquad \eta = \text{学习率}.$$
@@ -245,7 +278,9 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# 真正重要的是测试准确率：它是在网络从未训练过的图片上测得的，说明网络的*泛化*能力。训练准确率通常会略高一些。
+# 真正重要的是测试准确率：它是在网络从未训练过的图片上测得的，说明网络的*泛化*能力。训练准确率最后更高，
+# 约 99%，测试准确率约 94%：网络对学过的图片比对新图片拟合得更好。训练准确率与测试准确率之间的这个差距，
+# 正是**过拟合**（overfitting）的标志；这里的差距还不算大，第 16 课会专门讲怎样把它控制住。
 
 # %% [markdown]
 # ### 练习：ReLU 网络的一步训练
@@ -349,6 +384,12 @@ print(f"测试准确率：{test_accuracy:.1%}，"
       f"用时 {trainer.elapsed:.2f} 秒")
 
 # %% [markdown]
+# 这个单元格有两处细节。`weight_init_std="he"` 让每一层的初始权重服从标准差为 $\sqrt{2 / n_\text{in}}$ 的正态分布，
+# $n_\text{in}$ 是这一层的输入个数（$W_1$ 为 $\sqrt{2/64} \approx 0.18$，$W_2$ 为 $\sqrt{2/30} \approx 0.26$）。
+# 这就是 **He 初始化**（以何恺明的名字命名），它让信号穿过一层层 ReLU 时既不衰减也不爆炸，第 14 课会讲其中的道理。
+# 另外，每五轮打印一次的损失是这一轮*最后一个小批量*上的损失（44 个 32 张的小批量之后剩下的 30 张图片），
+# 不是整个训练集上的：所以它忽高忽低，而在全部图片上测得的准确率变化要小得多。
+#
 # 最后看看：它认错了哪些数字？往往人看了也会犹豫。
 
 # %%
@@ -373,8 +414,14 @@ plt.show()
 # ## 小结
 #
 # * 两层网络就是两个 Affine 映射，中间夹一个激活函数，最后接 softmax；它的反向传播就是把第 6 课各层的规则串起来。
-# * 亲手写的反向传播要用数值梯度检查，并且用 float64。
+# * 亲手写的反向传播要做梯度确认，而且参数要用 float64：最大相对误差小于 $10^{-7}$ 为好，$10^{-5}$ 左右要仔细看看
+#   （折点、很小的梯度），大于 $10^{-3}$ 说明有错误。
 # * 逐个样本更新可行，但时间都耗在 Python 上；小批量把计算变成矩阵乘法，梯度估计也更平稳。
 # * 评价一个网络，要看它在没训练过的数据上的准确率。
 #
 # 动手试试：修改上面单元格中的 `hidden_size`、学习率或轮数，再运行一遍。
+#
+# API 参考：[`nnlib.datasets.load_digits`](../../reference/datasets/#nnlib.datasets.load_digits)、
+# [`nnlib.util.one_hot`](../../reference/util/#nnlib.util.one_hot)、
+# [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet)、
+# [`nnlib.trainer.Trainer`](../../reference/trainer/#nnlib.trainer.Trainer)。
