@@ -193,8 +193,10 @@ def _align_notebook_headings(html: str, page: Page, toc_depth: int) -> str:
 
 
 # Chinese sources wrap long paragraphs like English ones, but a line break between two Chinese characters must not
-# become a space. Code, outputs and scripts are left exactly as they are.
-_PROTECTED_RE = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2>)", re.S)
+# become a space. Code, outputs and scripts are left exactly as they are, and so is each notebook cell's raw code
+# (.clipboard-copy-txt), which the copy button and the in-browser editor read.
+_PROTECTED_RE = re.compile(r'(<(pre|code|script|style|textarea)\b.*?</\2>|<div class="clipboard-copy-txt"[^>]*>.*?</div>)',
+                           re.S)
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _CJK_BREAK_RE = re.compile(f"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
 
