@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -251,10 +252,16 @@ def moved_lesson_page(lang: str, old_url: str, new_url: str, number: int, title:
         message=UI[lang]["moved"].format(link=link))
 
 
+#: (old, new) notebook paths of this build's moved lessons, copied by on_post_build once the notebooks are final
+#: (site_hooks/exercises.py still edits them after on_files).
+_moved_notebooks: list[tuple[str, str]] = []
+
+
 def add_moved_lessons(files: Files, config: MkDocsConfig) -> None:
     """For each ``old: new`` slug of ``extra.moved_lessons``, the old address's page (see :func:`moved_lesson_page`)
-    and the new lesson's notebook under the old name (a download link to it may have been shared)."""
+    and, after the build, the new lesson's notebook under the old name (a download link to it may have been shared)."""
     lang = _language(config)
+    _moved_notebooks.clear()
     for old, new in (config.extra.get("moved_lessons") or {}).items():
         lesson = files.get_file_from_path(f"lessons/{new}.py")
         if lesson is None:
@@ -265,8 +272,7 @@ def add_moved_lessons(files: Files, config: MkDocsConfig) -> None:
         old_url = f"lessons/{old}/"
         page = moved_lesson_page(lang, old_url, lesson.url, info["number"], info["title"], config.site_url)
         _add(files, File.generated(config, old_url + "index.html", content=page))
-        notebook = files.get_file_from_path(f"lessons/{new}.ipynb")
-        _add(files, File.generated(config, f"lessons/{old}.ipynb", content=notebook.content_bytes))
+        _moved_notebooks.append((f"lessons/{old}.ipynb", f"lessons/{new}.ipynb"))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -572,6 +578,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / path).write_text(css, encoding="utf-8")
     _notebook_css.clear()
+    for old, new in _moved_notebooks:
+        shutil.copyfile(site_dir / new, site_dir / old)
     lessons = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in (site_dir / "lessons").glob("*/index.html"))
     rewrite_search_index(site_dir, lessons, segment=config.theme["language"] == "zh")
     # Material renders a 404 page per language with links from the host's root (/assets/..., /lessons/...), which

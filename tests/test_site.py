@@ -488,8 +488,8 @@ def test_every_lesson_cell_runs_in_pyodide(site: dict, pyodide_mirror: Path, tmp
              for cell, r in report.items() if (r["error"] is not None) != r["raises"]]
     assert not wrong, "cells that behave differently in Pyodide:\n" + "\n".join(wrong)
     for lang, pattern in (("en", r"test accuracy: ([\d.]+)%"), ("zh", r"测试准确率：([\d.]+)%")):
-        trainer = [(cell, r) for cell, r in report.items() if cell.startswith(f"{lang}/03") and re.search(pattern, r["stdout"])]
-        assert trainer, f"{lang}: no Trainer cell found in lesson 3"
+        trainer = [(cell, r) for cell, r in report.items() if cell.startswith(f"{lang}/09") and re.search(pattern, r["stdout"])]
+        assert trainer, f"{lang}: no Trainer cell found in lesson 9"
         cell, r = trainer[-1]
         assert float(re.search(pattern, r["stdout"]).group(1)) > 90.0, r["stdout"]
         assert r["seconds"] < 5.0, f"{cell} took {r['seconds']:.1f} s in Pyodide (budget: 5 s)"
@@ -556,7 +556,7 @@ def test_search_index_holds_prose_and_code_once_without_chrome(site: dict, lang:
         assert entry["text"].startswith("<p>"), f"{lesson}: the page entry starts with {entry['text'][:80]!r}"
     # The heading sections of the lessons are searchable under their own anchors.
     backprop = "反向传播" if lang == "zh" else "backpropagation"
-    assert any(backprop in d["title"].replace("\u200b", "") and d["location"].startswith("lessons/02")
+    assert any(backprop in d["title"].replace("\u200b", "") and d["location"].startswith("lessons/06")
                for d in lessons)
 
 
@@ -596,6 +596,8 @@ def test_language_switch_knows_the_other_pages_anchors(site: dict) -> None:
     checked = 0
     for lang, other in (("en", "zh"), ("zh", "en")):
         for page in html_pages(site["dir"] / lang):
+            if is_moved_page(page):
+                continue
             soup = soup_of(page)
             link = soup.select_one(f'a[data-nnlib-lang-switch="{other}"]')
             anchors = json.loads(link.get("data-nnlib-anchors", "{}"))
