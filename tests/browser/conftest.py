@@ -42,8 +42,17 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory, pyodide_mirror: Path) -> Path:
-    """The whole site built once for the session, self-hosted from the Pyodide mirror (no CDN)."""
+    """The whole site built once for the session, self-hosted from the Pyodide mirror (no CDN).
+
+    NNLIB_TEST_SITE=<folder> uses a site already built there (`NNLIB_PYODIDE_MIRROR=... python scripts/build_site.py
+    --out <folder>`) instead, to iterate on browser tests without rebuilding."""
     import importlib.util
+
+    prebuilt = os.environ.get("NNLIB_TEST_SITE")
+    if prebuilt:
+        require((Path(prebuilt) / "pyodide" / "pyodide.asm.wasm").is_file(),
+                f"NNLIB_TEST_SITE={prebuilt} is not a self-hosted build of the site")
+        return Path(prebuilt)
 
     spec = importlib.util.spec_from_file_location("nnlib_build_site", ROOT / "scripts" / "build_site.py")
     require(spec is not None and spec.loader is not None, "scripts/build_site.py is missing")
