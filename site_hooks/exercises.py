@@ -151,8 +151,10 @@ def run_lesson(path: Path, replacements: dict[str, str] | None = None) -> dict[s
     old_show, plt.show = plt.show, lambda *a, **k: plt.close("all")
     cwd = os.getcwd()
     os.chdir(path.parent)
+    cells = code_cells(notebook)
+    last = max((n for n, cell in enumerate(cells, start=1) if role_of(cell) == "solution"), default=0)
     try:
-        for n, cell in enumerate(code_cells(notebook), start=1):
+        for n, cell in enumerate(cells[:last], start=1):  # the cells after the last exercise change nothing here
             role = role_of(cell)
             ident = cell.metadata.get("exercise")
             source = cell.source

@@ -161,6 +161,17 @@ def test_mask_code_sees_real_differences() -> None:
     assert mask_code("f(a)\ng(b)") != mask_code("f(a); g(b)")
 
 
+def test_chinese_line_joining_leaves_code_alone() -> None:
+    """A line break between two Chinese characters of prose disappears; in code it stays, including each cell's raw
+    code that the copy button and the in-browser editor read (a Chinese docstring over two lines, for instance)."""
+    sys.path.insert(0, str(ROOT / "site_hooks"))
+    from nnlib_site import join_cjk_lines
+
+    code = 'def f():\n    """第一行，\n    第二行"""'
+    html = f'<p>甲\n乙</p><pre>{code}</pre><div class="clipboard-copy-txt" id="cell-1">{code}</div><p>丙\n丁</p>'
+    assert join_cjk_lines(html) == f'<p>甲乙</p><pre>{code}</pre><div class="clipboard-copy-txt" id="cell-1">{code}</div><p>丙丁</p>'
+
+
 def test_lesson_sources_stay_diff_friendly() -> None:
     """Lessons are jupytext percent files: no stored outputs, no notebook JSON in the repository."""
     for lang in LANGS:
