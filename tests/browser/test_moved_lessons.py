@@ -70,7 +70,7 @@ def test_work_saved_under_the_old_slug_follows_the_lesson(browser, site_url) -> 
     page.goto(f"{site_url}/en/lessons/{new}/")
     page.wait_for_function("self.crossOriginIsolated === true", timeout=20_000)  # after the service worker's reload
     page.wait_for_function("window.nnlibRuntime && window.nnlibRuntime.exercises", timeout=30_000)
-    page.wait_for_selector(".md-nav--secondary a.nnex-toc-solved", timeout=20_000)
+    page.wait_for_selector(".md-nav--secondary a.nnex-toc-solved", state="attached", timeout=20_000)
     stored = page.evaluate(f"[localStorage.getItem('nnlib:v1:lesson:{old}'), localStorage.getItem('nnlib:v1:lesson:{new}')]")
     assert stored[0] is None, "the old key was left behind"
     assert json.loads(stored[1])["solved"] == record["solved"]
