@@ -256,9 +256,8 @@ ex.report(
         "a probability of exactly 0 gives a large finite "
         "loss",
         cross_entropy_batch_labels, cross_entropy_error,
-        cases=[(np.array([[0.0, 1.0],
-                          [0.5, 0.5]]), np.array([0,
-                                                  1]))],
+        cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]),
+                np.array([0, 1]))],
         hint="log(0) is -inf: replace the picked "
              "probabilities by np.maximum(p, TINY) first."
     ),

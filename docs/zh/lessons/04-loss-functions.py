@@ -240,8 +240,8 @@ ex.report(
         "概率恰好为 0 时，"
         "损失很大但有限",
         cross_entropy_batch_labels, cross_entropy_error,
-        cases=[(np.array([[0.0, 1.0],
-                          [0.5, 0.5]]), np.array([0, 1]))],
+        cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]),
+                np.array([0, 1]))],
         hint="log(0) 是 -inf：先用 np.maximum(p, TINY) 替换取"
              "出的概率。"),
     lang="zh",
