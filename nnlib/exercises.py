@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import html
 import inspect
 import json
@@ -228,15 +229,45 @@ def _call(f: Callable[..., Any], *args: Any) -> Any:
         np.exp = exp
 
 
+def _name(f: Callable[..., Any]) -> str:
+    """How messages name a callable: its name (a method with its class, ``f2`` for a function defined in another
+    function), ``lambda`` for an anonymous function, the class name for a callable object."""
+    if isinstance(f, functools.partial):
+        return _name(f.func)
+    name = getattr(f, "__qualname__", None) or getattr(f, "__name__", None)
+    if not isinstance(name, str):
+        return type(f).__name__
+    name = name.rpartition("<locals>.")[2]
+    return "lambda" if name.endswith("<lambda>") else name
+
+
+#: Longest description of a single argument; longer text (a long string, a big list) is cut with an ellipsis.
+DESCRIBE_CHARS = 60
+
+
 def _describe(value: Any) -> str:
-    """A short description of an argument for messages: small arrays by value, others by shape, dicts by keys."""
+    """A short description of an argument for messages, the same in every language (it reads as code): small arrays
+    by value, others by shape and dtype, dicts by keys, functions by name, other objects by their type, never by an
+    address such as ``<function f2 at 0x7f...>``."""
     if isinstance(value, np.ndarray):
-        if value.size <= 5:
+        if value.size <= 5 and value.dtype.kind in "biuf":
             return "[" + ", ".join(f"{v:g}" for v in value.ravel()) + f"] {value.dtype}"
         return f"{value.shape} {value.dtype}"
+    if isinstance(value, np.generic):
+        return repr(value.item())
     if isinstance(value, dict):
-        return "{" + ", ".join(map(str, value)) + "}"
-    return repr(value)
+        text = "{" + ", ".join(map(str, value)) + "}"
+    elif isinstance(value, (tuple, list)):
+        items = [_describe(v) for v in value[:4]] + (["…"] if len(value) > 4 else [])
+        text = ", ".join(items)
+        text = f"[{text}]" if isinstance(value, list) else f"({text}{',' if len(value) == 1 else ''})"
+    elif callable(value):
+        return _name(value)
+    else:
+        text = repr(value)
+        if type(value).__repr__ is object.__repr__:  # <Affine object at 0x7f...>
+            return f"<{type(value).__name__}>"
+    return text if len(text) <= DESCRIBE_CHARS else text[:DESCRIBE_CHARS - 1] + "…"
 
 
 def _parameter_name(f: Callable[..., Any], i: int) -> str:
@@ -249,7 +280,7 @@ def _parameter_name(f: Callable[..., Any], i: int) -> str:
 
 def _call_text(f: Callable[..., Any], args: tuple[Any, ...]) -> str:
     """``name(arguments)`` as messages show a call."""
-    return f"{getattr(f, '__name__', 'f')}({', '.join(_describe(a) for a in args)})"
+    return f"{_name(f)}({', '.join(_describe(a) for a in args)})"
 
 
 def _compare(got: Any, expected: Any, what: Any, rtol: float, atol: float, path: str = "") -> tuple[str, dict[str, Any]] | None:

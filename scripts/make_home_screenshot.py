@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Make the home page's pictures: lesson 3's training cell, run in the page, one per language.
+"""Make the home page's pictures: lesson 9's training cell, run in the page, one per language.
 
     docs/assets/images/home-cell-en.png, docs/assets/images/home-cell-zh.png
 
 A real screenshot: the built site (offline build with Pyodide vendored) is served on 127.0.0.1 with
-scripts/serve_site.py, Debian's Chromium opens lesson 3 in each language, runs the cell that trains the network with
-nnlib's Trainer (the runtime runs the cells before it first) and photographs that cell with its output. The PNG is
-reduced to a 64-colour palette (Pillow, a dependency of matplotlib) to stay small. Run it again when the lesson or
-the cells' look changes:
+scripts/serve_site.py, Debian's Chromium opens lesson 9 (09-digits-network) in each language, runs the cell that
+trains the network with nnlib's Trainer (the runtime runs the cells before it first) and photographs that cell with
+its output. The PNG is reduced to a 64-colour palette (Pillow, a dependency of matplotlib) to stay small. Run it
+again when the lesson or the cells' look changes:
 
     NNLIB_PYODIDE_MIRROR=/path/to/pyodide/0.27.7 ./scripts/build_site
     python scripts/make_home_screenshot.py [--site site]
@@ -76,7 +76,7 @@ def quantize(png: bytes) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Photograph lesson 3's training cell for the home page.")
+    parser = argparse.ArgumentParser(description="Photograph lesson 9's training cell for the home page.")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="the built site (default: site/)")
     parser.add_argument("--lang", action="append", choices=["en", "zh"], help="only this language (repeatable)")
     args = parser.parse_args(argv)

@@ -90,6 +90,34 @@ def test_same_function_compares_in_place_updates_of_the_arguments() -> None:
     assert start["w"].tolist() == [1.0, -2.0], "the caller's arguments are copied, never changed"
 
 
+def test_messages_name_functions_and_objects_without_addresses() -> None:
+    """A failing case shows its call as the reader would write it: functions by name, arrays by shape and dtype,
+    never ``<function f2 at 0x7f...>``; in both languages."""
+
+    def f2(x):
+        return np.sum(x**2)
+
+    def gradient(f, x):
+        return 2 * x + 1  # wrong
+
+    reference = lambda f, x: 2 * x  # noqa: E731
+    cases = [(f2, np.ones((3, 4))), (lambda x: np.sum(x), np.zeros(2))]
+    check = ex.same_function("gradient", gradient, reference, cases=cases[:1])
+    for lang in LANGS:
+        message = check.message(lang)
+        assert message.startswith("gradient(f2, (3, 4) float64)"), message
+        assert "0x" not in message and "<function" not in message, message
+    check = ex.same_function("lambda", reference, gradient, cases=cases[1:2])
+    assert check.message("zh").startswith("lambda(lambda, [0, 0] float64)："), check.message("zh")
+    assert ex._describe(F.sigmoid) == "sigmoid" and ex._describe(np.exp) == "exp"
+    assert ex._describe(GoodAffine(1.0, 0.0).forward) == "GoodAffine.forward"
+    assert ex._describe(GoodAffine(1.0, 0.0)) == "<GoodAffine>" and ex._describe(GoodAffine) == "GoodAffine"
+    assert ex._describe([np.zeros((2, 3)), 0.5]) == "[(2, 3) float64, 0.5]"
+    assert ex._describe((np.float32(0.25),)) == "(0.25,)"
+    assert ex._describe(list(range(100))) == "[0, 1, 2, 3, …]"
+    assert len(ex._describe("x" * 500)) == ex.DESCRIBE_CHARS
+
+
 class GoodAffine:
     def __init__(self, W, b):
         self.W, self.b = W, b

@@ -1,7 +1,7 @@
 """The bilingual site: one strict build of both languages (session fixture), then checks on the sources and the output.
 
 * every lesson exists in English and Chinese, and their code cells are the same once comments and string literals
-  (the text shown to the reader) are masked; cell tags match too;
+  (the text shown to the reader) are masked; cell tags match too; no code line is wider than the code column;
 * the build is strict and prints no warning; the lessons ran (outputs, figures) and only cells tagged
   ``raises-exception`` show an error;
 * every page has a language switch whose target exists and switches back to the same page;
@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tokenize
+import unicodedata
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin
@@ -182,6 +183,44 @@ def test_lesson_sources_stay_diff_friendly() -> None:
         for path in (ROOT / "docs" / lang / "lessons").glob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert "format_name: percent" in text and "# %%" in text, path
+
+
+CODE_COLUMN = 62  # characters of lesson code that fit the code column at 1280 px without scrolling
+
+
+def display_width(line: str) -> int:
+    """Columns ``line`` takes in a monospaced font: a wide (CJK) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def code_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number in the file, line) of every line of the code cells of a jupytext percent lesson."""
+    lines, in_code = [], False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("# %%"):
+            in_code = not re.match(r"# %% \[(markdown|md|raw)\]", line)
+        elif in_code:
+            lines.append((number, line))
+    return lines
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_code_fits_the_code_column(lang: str, lesson: str) -> None:
+    """No code line of a lesson (exercise, check and solution cells included) is wider than the code column, so no
+    cell scrolls sideways on a desktop; a Chinese character counts as two columns, as a monospaced font draws it."""
+    path = ROOT / "docs" / lang / "lessons" / lesson
+    too_wide = [f"docs/{lang}/lessons/{lesson}:{number}: {display_width(line)} columns: {line.strip()[:50]}"
+                for number, line in code_lines(path) if display_width(line) > CODE_COLUMN]
+    assert not too_wide, f"code lines wider than {CODE_COLUMN} columns:\n" + "\n".join(too_wide)
+
+
+def test_code_lines_sees_only_code_cells(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.py"
+    lesson.write_text("# %% [markdown]\n# prose " + "x" * 80 + "\n\n# %%\nx = 1\n# %% tags=[\"check\"]\ny = 2\n",
+                      encoding="utf-8")
+    assert code_lines(lesson) == [(5, "x = 1"), (7, "y = 2")]
+    assert display_width("# 中文") == 6
 
 
 # ----------------------------------------------------------------------------------------------- output

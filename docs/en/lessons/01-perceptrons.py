@@ -52,7 +52,8 @@ import matplotlib.pyplot as plt
 
 # %%
 def perceptron(X, w, b):
-    """Output (0 or 1) of a perceptron with weights w and bias b for each row of X."""
+    """Output (0 or 1) of a perceptron with weights w and bias
+    b for each row of X."""
     return (X @ w + b > 0).astype(int)
 
 
@@ -116,11 +117,13 @@ truth_table(OR)
 
 # %% tags=["exercise"] exercise="nor-and-not"
 def NOR(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
+    # choose the weights and the bias
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)
 
 
 def X1_BUT_NOT_X2(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # choose the weights and the bias
+    # choose the weights and the bias
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)
 
 
 # %% tags=["check"] exercise="nor-and-not"
@@ -128,12 +131,22 @@ from nnlib import exercises as ex
 
 inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
 ex.report(
-    ex.same_function("NOR: 1 only for the input (0, 0)", NOR, lambda X: 1 - OR(X), cases=inputs,
-                     hint="NOR is OR with the answer flipped: start from OR's numbers and flip the sign of all three."),
-    ex.same_function("x1 but not x2: 1 only for the input (1, 0)", X1_BUT_NOT_X2,
-                     lambda X: ((X[:, 0] == 1) & (X[:, 1] == 0)).astype(int), cases=inputs,
-                     hint="Give x1 a positive weight and x2 a negative one, say 0.5 and -0.5; then choose a bias so "
-                          "that only 0.5 (the input (1, 0)) makes the sum positive."),
+    ex.same_function(
+        "NOR: 1 only for the input (0, 0)", NOR,
+        lambda X: 1 - OR(X), cases=inputs,
+        hint="NOR is OR with the answer flipped: start from "
+             "OR's numbers and flip the sign of all three."
+    ),
+    ex.same_function(
+        "x1 but not x2: 1 only for the input (1, 0)",
+        X1_BUT_NOT_X2, lambda X: (
+            (X[:, 0] == 1) & (X[:, 1] == 0)).astype(int),
+        cases=inputs,
+        hint="Give x1 a positive weight and x2 a negative "
+             "one, say 0.5 and -0.5; then choose a bias so "
+             "that only 0.5 (the input (1, 0)) makes the sum "
+             "positive."
+    ),
     lang="en",
 )
 
@@ -169,17 +182,26 @@ truth_table(X1_BUT_NOT_X2)
 
 # %%
 def draw_gate(ax, w, b, points, targets, title):
-    """Shade where perceptron(w, b) outputs 1 and draw its boundary line; then the points, filled where the
-    target is 1, with a red ring around each point the perceptron gets wrong."""
-    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
+    """Shade where perceptron(w, b) outputs 1 and draw its
+    boundary line; then the points, filled where the target is
+    1, with a red ring around each point the perceptron gets
+    wrong."""
+    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121),
+                         np.linspace(-0.5, 1.5, 121))
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     out = perceptron(grid, w, b).reshape(g1.shape)
-    ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
-    ax.contour(g1, g2, (grid @ w + b).reshape(g1.shape), levels=[0], colors="#3949ab")
-    ax.scatter(points[:, 0], points[:, 1], s=90, zorder=3, edgecolors="black",
-               facecolors=["black" if t == 1 else "white" for t in targets])
+    ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5],
+                colors=["white", "#c5cae9"])
+    ax.contour(g1, g2, (grid @ w + b).reshape(g1.shape),
+               levels=[0], colors="#3949ab")
+    ax.scatter(
+        points[:, 0], points[:, 1], s=90, zorder=3,
+        edgecolors="black", facecolors=[
+            "black" if t == 1 else "white" for t in targets
+        ])
     wrong = perceptron(points, w, b) != targets
-    ax.scatter(points[wrong, 0], points[wrong, 1], s=320, zorder=2, facecolors="none",
+    ax.scatter(points[wrong, 0], points[wrong, 1], s=320,
+               zorder=2, facecolors="none",
                edgecolors="#d32f2f", linewidths=2)
     ax.set_title(title)
     ax.set_xlabel("$x_1$")
@@ -192,7 +214,8 @@ gates = [("AND", np.array([0.5, 0.5]), -0.7),
          ("OR", np.array([0.5, 0.5]), -0.2)]
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.3))
 for ax, (name, w, b) in zip(axes, gates):
-    draw_gate(ax, w, b, X, perceptron(X, w, b), f"{name}: w = {w}, b = {b}")
+    draw_gate(ax, w, b, X, perceptron(X, w, b),
+              f"{name}: w = {w}, b = {b}")
 fig.tight_layout()
 plt.show()
 
@@ -219,9 +242,12 @@ plt.show()
 xor_targets = np.array([0, 1, 1, 0])
 
 rng = np.random.default_rng(0)
-W = rng.normal(size=(100_000, 2))            # one random (w1, w2) per row
-B = rng.normal(size=100_000)                  # and a bias for each
-outputs = (X @ W.T + B > 0).astype(int)       # shape (4, 100000): every perceptron on every input
+# one random (w1, w2) per row
+W = rng.normal(size=(100_000, 2))
+# and a bias for each
+B = rng.normal(size=100_000)
+# shape (4, 100000): every perceptron on every input
+outputs = (X @ W.T + B > 0).astype(int)
 correct = (outputs == xor_targets[:, None]).sum(axis=0)
 print("rows right:      ", np.arange(5))
 print("perceptrons:     ", np.bincount(correct, minlength=5))
@@ -234,7 +260,8 @@ print("perceptrons:     ", np.bincount(correct, minlength=5))
 # %%
 best = np.flatnonzero(correct == 3)[0]
 fig, ax = plt.subplots(figsize=(3.4, 3.3))
-draw_gate(ax, W[best], B[best], X, xor_targets, "XOR: 3 of 4 at best")
+draw_gate(ax, W[best], B[best], X, xor_targets,
+          "XOR: 3 of 4 at best")
 fig.tight_layout()
 plt.show()
 
@@ -258,8 +285,10 @@ plt.show()
 
 # %%
 def XOR(X):
-    S = np.column_stack([NAND(X), OR(X)])   # the first layer: two perceptrons, one column each
-    return AND(S)                           # the second layer reads their outputs
+    # the first layer: two perceptrons, one column each
+    S = np.column_stack([NAND(X), OR(X)])
+    # the second layer reads their outputs
+    return AND(S)
 
 
 truth_table(XOR)
@@ -273,27 +302,42 @@ truth_table(XOR)
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.4))
 
-g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
+g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121),
+                     np.linspace(-0.5, 1.5, 121))
 grid = np.column_stack([g1.ravel(), g2.ravel()])
-left.contourf(g1, g2, XOR(grid).reshape(g1.shape), levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
-for (name, w, b), color in zip(gates[1:], ["#e65100", "#2e7d32"]):
-    left.contour(g1, g2, (grid @ w + b).reshape(g1.shape), levels=[0], colors=color)
+left.contourf(g1, g2, XOR(grid).reshape(g1.shape),
+              levels=[-0.5, 0.5, 1.5],
+              colors=["white", "#c5cae9"])
+for (name, w, b), color in zip(gates[1:],
+                               ["#e65100", "#2e7d32"]):
+    left.contour(g1, g2, (grid @ w + b).reshape(g1.shape),
+                 levels=[0], colors=color)
     left.plot([], [], color=color, label=f"{name} boundary")
 for x, t in zip(X, xor_targets):
-    left.scatter(x[0], x[1], s=90, zorder=3, edgecolors="black", facecolors="black" if t else "white")
+    left.scatter(x[0], x[1], s=90, zorder=3,
+                 edgecolors="black",
+                 facecolors="black" if t else "white")
 left.set_title("input plane")
 left.set_xlabel("$x_1$")
 left.set_ylabel("$x_2$")
-left.legend(loc="upper center", fontsize=8, ncol=2, bbox_to_anchor=(0.5, -0.2))
+left.legend(loc="upper center", fontsize=8, ncol=2,
+            bbox_to_anchor=(0.5, -0.2))
 left.set_aspect("equal")
 
-S = np.column_stack([NAND(X), OR(X)])        # where the four inputs land
-draw_gate(right, np.array([0.5, 0.5]), -0.7, S, xor_targets, "hidden plane: AND")
+# where the four inputs land
+S = np.column_stack([NAND(X), OR(X)])
+draw_gate(right, np.array([0.5, 0.5]), -0.7, S, xor_targets,
+          "hidden plane: AND")
 right.set_xlabel("$s_1$ (NAND)")
 right.set_ylabel("$s_2$ (OR)")
 for point in np.unique(S, axis=0):
-    sources = [f"({x[0]:.0f},{x[1]:.0f})" for x, s in zip(X, S) if np.array_equal(s, point)]
-    right.annotate(" ".join(sources), point, xytext=(-10, -18), textcoords="offset points", fontsize=8)
+    sources = [
+        f"({x[0]:.0f},{x[1]:.0f})" for x, s in zip(X, S)
+        if np.array_equal(s, point)
+    ]
+    right.annotate(" ".join(sources), point,
+                   xytext=(-10, -18),
+                   textcoords="offset points", fontsize=8)
 fig.tight_layout()
 plt.show()
 
@@ -318,7 +362,8 @@ def step(a):
     return (a > 0).astype(int)
 
 
-W1 = np.array([[-0.5, 0.5],     # column 0: NAND's weights, column 1: OR's
+# column 0: NAND's weights, column 1: OR's
+W1 = np.array([[-0.5, 0.5],
                [-0.5, 0.5]])
 b1 = np.array([0.7, -0.2])
 w2 = np.array([0.5, 0.5])       # AND
@@ -343,8 +388,10 @@ from nnlib.functions import step_function
 layer1 = Affine(W1, b1)
 layer2 = Affine(w2.reshape(2, 1), np.array([b2]))
 
-y_nnlib = step_function(layer2.forward(step_function(layer1.forward(X)))).ravel()
-print("nnlib:", y_nnlib, " ours:", y, " same:", np.array_equal(y_nnlib, y))
+y_nnlib = step_function(
+    layer2.forward(step_function(layer1.forward(X)))).ravel()
+print("nnlib:", y_nnlib, " ours:", y, " same:",
+      np.array_equal(y_nnlib, y))
 
 # %% [markdown]
 # ## Summary

@@ -56,32 +56,46 @@ from nnlib.functions import sigmoid, softmax
 
 # %%
 def draw_network(ax, sizes, names, most=7):
-    """Neurons as circles, one column per layer, each connected to every neuron of the next.
-    A layer of more than `most` neurons gets `most` circles, the middle one replaced by dots."""
+    """Neurons as circles, one column per layer, each
+    connected to every neuron of the next. A layer of more
+    than `most` neurons gets `most` circles, the middle one
+    replaced by dots."""
     shown = [min(n, most) for n in sizes]
     ys = [np.arange(n) - (n - 1) / 2 for n in shown]
     elided = [n > most for n in sizes]
-    keep = [np.ones(n, bool) if not e else np.arange(n) != n // 2 for n, e in zip(shown, elided)]
+    keep = [
+        np.ones(n, bool) if not e else np.arange(n) != n // 2
+        for n, e in zip(shown, elided)
+    ]
     top = max(shown) / 2
     for i in range(len(sizes) - 1):
         for y0 in ys[i][keep[i]]:
             for y1 in ys[i + 1][keep[i + 1]]:
-                ax.plot([i, i + 1], [y0, y1], color="#9fa8da", linewidth=0.8, zorder=1)
-        ax.text(i + 0.5, top + 0.3, f"$W^{{({i + 1})}}$: {sizes[i]}×{sizes[i + 1]}", ha="center", fontsize=9)
+                ax.plot([i, i + 1], [y0, y1], color="#9fa8da",
+                        linewidth=0.8, zorder=1)
+        ax.text(
+            i + 0.5, top + 0.3,
+            f"$W^{{({i + 1})}}$: {sizes[i]}×{sizes[i + 1]}",
+            ha="center", fontsize=9)
     for i in range(len(sizes)):
-        ax.scatter(np.full(keep[i].sum(), i), ys[i][keep[i]], s=300, color="white", edgecolors="#3949ab",
+        ax.scatter(np.full(keep[i].sum(), i), ys[i][keep[i]],
+                   s=300, color="white", edgecolors="#3949ab",
                    linewidths=2, zorder=2)
         if elided[i]:
-            ax.text(i, 0, "⋮", ha="center", va="center", fontsize=14)
-        ax.text(i, -top - 0.4, names[i], ha="center", va="top", fontsize=9)
+            ax.text(i, 0, "⋮", ha="center", va="center",
+                    fontsize=14)
+        ax.text(i, -top - 0.4, names[i], ha="center",
+                va="top", fontsize=9)
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_ylim(-top - 1.6, top + 0.9)
     ax.axis("off")
 
 
 fig, ax = plt.subplots(figsize=(6, 2.8))
-draw_network(ax, [2, 3, 2, 2], ["input\n2", "hidden layer 1\n3, sigmoid", "hidden layer 2\n2, sigmoid",
-                                "output\n2, identity"])
+draw_network(ax, [2, 3, 2, 2], [
+    "input\n2", "hidden layer 1\n3, sigmoid",
+    "hidden layer 2\n2, sigmoid", "output\n2, identity"
+])
 plt.show()
 
 # %% [markdown]
@@ -120,8 +134,12 @@ z2 = sigmoid(a2)
 a3 = z2 @ toy["W3"] + toy["b3"]
 y = a3
 
-for name, value in [("x", x), ("a1", a1), ("z1", z1), ("a2", a2), ("z2", z2), ("y", y)]:
-    print(f"{name:3} shape {str(value.shape):6} {np.round(value, 4)}")
+for name, value in [("x", x), ("a1", a1), ("z1", z1),
+                    ("a2", a2), ("z2", z2), ("y", y)]:
+    print(
+        f"{name:3} shape {str(value.shape):6} "
+        f"{np.round(value, 4)}"
+    )
 
 # %% [markdown]
 # The shapes go $(2,) \to (3,) \to (2,) \to (2,)$: each layer turns a vector of the previous layer's size into one of
@@ -129,12 +147,14 @@ for name, value in [("x", x), ("a1", a1), ("z1", z1), ("a2", a2), ("z2", z2), ("
 
 # %%
 def forward(params, x, output=lambda a: a):
-    """Sigmoid layers, then `output` (identity by default) as the last layer's activation."""
+    """Sigmoid layers, then `output` (identity by default) as
+    the last layer's activation."""
     z = x
     n_layers = len(params) // 2
     for k in range(1, n_layers):
         z = sigmoid(z @ params[f"W{k}"] + params[f"b{k}"])
-    return output(z @ params[f"W{n_layers}"] + params[f"b{n_layers}"])
+    return output(z @ params[f"W{n_layers}"] +
+                  params[f"b{n_layers}"])
 
 
 print(forward(toy, x))
@@ -155,7 +175,10 @@ X = np.array([[1.0, 0.5],
 Y = forward(toy, X)
 print("X shape", X.shape, "-> Y shape", Y.shape)
 print(Y)
-print("row by row, the same:", np.allclose(Y, np.array([forward(toy, x_n) for x_n in X])))
+print(
+    "row by row, the same:",
+    np.allclose(Y,
+                np.array([forward(toy, x_n) for x_n in X])))
 
 # %% [markdown]
 # | array | one input | a batch of $N$ |
@@ -181,8 +204,10 @@ print("row by row, the same:", np.allclose(Y, np.array([forward(toy, x_n) for x_
 from nnlib.datasets import load_mnist
 
 (x_train, t_train), (x_test, t_test) = load_mnist(subset=True)
-print("training images:", x_train.shape, x_train.dtype, " labels:", t_train.shape, t_train.dtype)
-print("test images:    ", x_test.shape, " labels:", t_test.shape)
+print("training images:", x_train.shape, x_train.dtype,
+      " labels:", t_train.shape, t_train.dtype)
+print("test images:    ", x_test.shape, " labels:",
+      t_test.shape)
 print("pixel range:", x_train.min(), "to", x_train.max())
 print("first labels:", t_train[:10])
 
@@ -192,14 +217,17 @@ print("first labels:", t_train[:10])
 
 # %%
 def show_digits(images, titles, columns=8):
-    """Images (rows of 784 pixels) side by side in one picture, each with its title above it."""
+    """Images (rows of 784 pixels) side by side in one
+    picture, each with its title above it."""
     rows = -(-len(images) // columns)
     sheet = np.zeros((rows * 40, columns * 32))
     fig, ax = plt.subplots(figsize=(columns, rows * 1.25))
     for k, (image, title) in enumerate(zip(images, titles)):
         r, c = divmod(k, columns)
-        sheet[r * 40 + 10:r * 40 + 38, c * 32 + 2:c * 32 + 30] = image.reshape(28, 28)
-        ax.text(c * 32 + 16, r * 40 + 8, title, ha="center", va="bottom", fontsize=9)
+        sheet[r * 40 + 10:r * 40 + 38,
+              c * 32 + 2:c * 32 + 30] = image.reshape(28, 28)
+        ax.text(c * 32 + 16, r * 40 + 8, title, ha="center",
+                va="bottom", fontsize=9)
     ax.imshow(sheet, cmap="gray_r", vmin=0, vmax=1)
     ax.axis("off")
     fig.tight_layout()
@@ -224,13 +252,17 @@ from nnlib.io import load_params
 
 params = load_params(bundled_path("mnist_sigmoid_mlp.npz"))
 for name, value in params.items():
-    print(f"{name}: shape {str(value.shape):10} {value.dtype}")
-print("parameters in all:", sum(value.size for value in params.values()))
+    print(
+        f"{name}: shape {str(value.shape):10} {value.dtype}")
+print("parameters in all:",
+      sum(value.size for value in params.values()))
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.2))
-draw_network(ax, [784, 50, 100, 10], ["input\n784 pixels", "hidden layer 1\n50, sigmoid",
-                                      "hidden layer 2\n100, sigmoid", "output\n10, softmax"])
+draw_network(ax, [784, 50, 100, 10], [
+    "input\n784 pixels", "hidden layer 1\n50, sigmoid",
+    "hidden layer 2\n100, sigmoid", "output\n10, softmax"
+])
 plt.show()
 
 # %% [markdown]
@@ -242,7 +274,9 @@ print("shape", y.shape, " sum", y.sum())
 print("probabilities:", np.round(y, 3))
 print("predicted:", y.argmax(), " label:", t_test[0])
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 2.4), gridspec_kw={"width_ratios": [1, 2.2]})
+fig, (left, right) = plt.subplots(
+    1, 2, figsize=(6.5, 2.4),
+    gridspec_kw={"width_ratios": [1, 2.2]})
 left.imshow(x_test[0].reshape(28, 28), cmap="gray_r")
 left.axis("off")
 right.bar(np.arange(10), y, color="#3949ab")
@@ -263,9 +297,13 @@ plt.show()
 start = time.perf_counter()
 correct = 0
 for x_n, t_n in zip(x_test, t_test):
-    correct += forward(params, x_n, output=softmax).argmax() == t_n
+    correct += forward(params, x_n,
+                       output=softmax).argmax() == t_n
 seconds_one = time.perf_counter() - start
-print(f"accuracy: {correct / len(x_test):.3f}  ({correct} of {len(x_test)}), {seconds_one * 1000:.0f} ms")
+print(
+    f"accuracy: {correct / len(x_test):.3f}  ({correct} of "
+    f"{len(x_test)}), {seconds_one * 1000:.0f} ms"
+)
 
 # %% [markdown]
 # Then in batches of 100 images. For one batch the shapes are
@@ -276,10 +314,14 @@ start = time.perf_counter()
 predictions = []
 for i in range(0, len(x_test), 100):
     batch = x_test[i:i + 100]
-    predictions.append(forward(params, batch, output=softmax).argmax(axis=1))
+    predictions.append(
+        forward(params, batch, output=softmax).argmax(axis=1))
 predictions = np.concatenate(predictions)
 seconds_batch = time.perf_counter() - start
-print(f"accuracy: {np.mean(predictions == t_test):.3f}, {seconds_batch * 1000:.0f} ms")
+print(
+    f"accuracy: {np.mean(predictions == t_test):.3f}, "
+    f"{seconds_batch * 1000:.0f} ms"
+)
 print(f"one image at a time: {seconds_one * 1000:.0f} ms")
 
 # %% [markdown]
@@ -299,9 +341,11 @@ print(f"one image at a time: {seconds_one * 1000:.0f} ms")
 
 # %% tags=["exercise"] exercise="batch-accuracy"
 def accuracy(params, x, t, batch_size=100):
-    """Fraction of the rows of x whose predicted digit equals the label in t, batch_size rows at a time."""
+    """Fraction of the rows of x whose predicted digit equals
+    the label in t, batch_size rows at a time."""
     correct = 0
-    # your code: for each batch, forward(params, batch, output=softmax), then count the right predictions
+    # your code: for each batch, forward(params, batch,
+    # output=softmax), then count the right predictions
     return correct / len(x)
 
 
@@ -310,32 +354,47 @@ from nnlib import exercises as ex
 
 
 def reference(params, x, t, batch_size=100):
-    return np.mean(forward(params, x, output=softmax).argmax(axis=1) == t)
+    return np.mean(forward(params, x, output=softmax)
+                   .argmax(axis=1) == t)
 
 
 ex.report(
-    ex.same_function("1,000 test images in batches of 100", accuracy, reference,
-                     cases=[(params, x_test, t_test, 100)],
-                     hint="Loop with range(0, len(x), batch_size); the batch is x[i:i + batch_size]. Its "
-                          "predictions are the argmax over axis 1 (one per row)."),
-    ex.same_function("a last batch that is smaller (250 images in batches of 64, 7 in batches of 3)", accuracy,
-                     reference, cases=[(params, x_test[:250], t_test[:250], 64), (params, x_test[:7], t_test[:7], 3)],
-                     hint="range(0, len(x), batch_size) reaches the last, shorter batch; x[i:i + batch_size] simply "
-                          "stops at the end of the array. Divide by len(x), the number of images."),
+    ex.same_function(
+        "1,000 test images in batches of 100", accuracy,
+        reference, cases=[(params, x_test, t_test, 100)],
+        hint="Loop with range(0, len(x), batch_size); the "
+             "batch is x[i:i + batch_size]. Its predictions "
+             "are the argmax over axis 1 (one per row)."
+    ),
+    ex.same_function(
+        "a last batch that is smaller (250 images in batches "
+        "of 64, 7 in batches of 3)",
+        accuracy, reference,
+        cases=[(params, x_test[:250], t_test[:250], 64),
+               (params, x_test[:7], t_test[:7], 3)],
+        hint="range(0, len(x), batch_size) reaches the last, "
+             "shorter batch; x[i:i + batch_size] simply "
+             "stops at the end of the array. Divide by "
+             "len(x), the number of images."
+    ),
     lang="en",
 )
 
 # %% tags=["solution"] exercise="batch-accuracy"
 def accuracy(params, x, t, batch_size=100):
-    """Fraction of the rows of x whose predicted digit equals the label in t, batch_size rows at a time."""
+    """Fraction of the rows of x whose predicted digit equals
+    the label in t, batch_size rows at a time."""
     correct = 0
     for i in range(0, len(x), batch_size):
-        y = forward(params, x[i:i + batch_size], output=softmax)
-        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+        y = forward(params, x[i:i + batch_size],
+                    output=softmax)
+        correct += np.sum(
+            y.argmax(axis=1) == t[i:i + batch_size])
     return correct / len(x)
 
 
-print(accuracy(params, x_test, t_test), accuracy(params, x_test, t_test, batch_size=64))
+print(accuracy(params, x_test, t_test),
+      accuracy(params, x_test, t_test, batch_size=64))
 
 # %% [markdown]
 # About 9 images in 100 are read wrong. Here are some of the mistakes, with what the network said and the true
@@ -344,7 +403,10 @@ print(accuracy(params, x_test, t_test), accuracy(params, x_test, t_test, batch_s
 # %%
 wrong = np.flatnonzero(predictions != t_test)
 print("mistakes:", len(wrong))
-show_digits(x_test[wrong[:16]], [f"{p} (true {t})" for p, t in zip(predictions[wrong], t_test[wrong])])
+show_digits(x_test[wrong[:16]], [
+    f"{p} (true {t})"
+    for p, t in zip(predictions[wrong], t_test[wrong])
+])
 
 # %% [markdown]
 # ## The same network in nnlib
@@ -362,7 +424,8 @@ net = load_network(bundled_path("mnist_sigmoid_mlp.npz"))
 print(net)
 ours = forward(params, x_test[:100], output=softmax)
 theirs = softmax(net.predict(x_test[:100]))
-print("largest difference of the probabilities:", np.abs(ours - theirs).max())
+print("largest difference of the probabilities:",
+      np.abs(ours - theirs).max())
 print("nnlib's accuracy:", net.accuracy(x_test, t_test))
 
 # %% [markdown]

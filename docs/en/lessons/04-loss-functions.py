@@ -58,7 +58,9 @@ print(one_hot(labels, 10))
 # %%
 from nnlib.util import one_hot as nnlib_one_hot
 
-print(np.array_equal(one_hot(labels, 10), nnlib_one_hot(labels, 10)))
+print(
+    np.array_equal(one_hot(labels, 10),
+                   nnlib_one_hot(labels, 10)))
 
 # %% [markdown]
 # ## Squared error
@@ -77,8 +79,10 @@ def squared_error(y, t):
 
 
 t = one_hot(2, 10)
-y_good = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
-y_bad = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
+y_good = np.array(
+    [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+y_bad = np.array(
+    [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
 print("right guess:", squared_error(y_good, t))
 print("wrong guess:", squared_error(y_bad, t))
 
@@ -112,7 +116,8 @@ plt.show()
 # in training turns everything it touches into `inf` or `nan`.
 
 # %%
-with np.errstate(divide="raise"):      # turn NumPy's warning into an error we can show
+# turn NumPy's warning into an error we can show
+with np.errstate(divide="raise"):
     try:
         np.log(np.array([0.0]))
     except FloatingPointError as err:
@@ -128,13 +133,15 @@ TINY = np.finfo(np.float64).tiny
 
 
 def cross_entropy_one_hot(y, t):
-    """Cross-entropy of one prediction y against a one-hot target t."""
+    """Cross-entropy of one prediction y against a one-hot
+    target t."""
     return -np.sum(t * np.log(np.maximum(y, TINY)))
 
 
 print("right guess:", cross_entropy_one_hot(y_good, t))
 print("wrong guess:", cross_entropy_one_hot(y_bad, t))
-print("probability 0 for the true class:", cross_entropy_one_hot(np.eye(10)[7], t))
+print("probability 0 for the true class:",
+      cross_entropy_one_hot(np.eye(10)[7], t))
 
 # %% [markdown]
 # The two guesses give $-\log 0.6 = 0.51$ and $-\log 0.1 = 2.30$.
@@ -148,7 +155,8 @@ print("probability 0 for the true class:", cross_entropy_one_hot(np.eye(10)[7], 
 # %%
 a = np.linspace(-10, 6, 321)
 scores = np.zeros((len(a), 10))
-scores[:, 2] = a                       # class 2 is the true class
+# class 2 is the true class
+scores[:, 2] = a
 y = softmax(scores)
 t = one_hot(2, 10)
 se = 0.5 * np.sum((y - t) ** 2, axis=1)
@@ -163,8 +171,14 @@ ax.legend()
 ax.grid(alpha=0.3)
 fig.tight_layout()
 plt.show()
-print(f"a = -10: squared error {se[0]:.5f}, cross-entropy {ce[0]:.3f}")
-print(f"a =  -8: squared error {se[40]:.5f}, cross-entropy {ce[40]:.3f}")
+print(
+    f"a = -10: squared error {se[0]:.5f}, cross-entropy "
+    f"{ce[0]:.3f}"
+)
+print(
+    f"a =  -8: squared error {se[40]:.5f}, cross-entropy "
+    f"{ce[40]:.3f}"
+)
 
 # %% [markdown]
 # As $a$ falls, the squared error flattens out near $\tfrac12 (1 + \tfrac19) \approx 0.556$: from $a = -8$ to
@@ -217,7 +231,8 @@ print(cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
 
 # %% tags=["exercise"] exercise="cross-entropy-labels"
 def cross_entropy_batch_labels(Y, labels):
-    """Mean cross-entropy of the rows of Y (N, C) against the integer labels (N,)."""
+    """Mean cross-entropy of the rows of Y (N, C) against the
+    integer labels (N,)."""
     return 0.0      # your code
 
 
@@ -227,19 +242,32 @@ from nnlib.functions import cross_entropy_error
 
 rng = np.random.default_rng(1)
 ex.report(
-    ex.same_function("the example above, and 50 random rows of 10 classes", cross_entropy_batch_labels,
-                     cross_entropy_error, cases=[(Y, labels), (softmax(rng.normal(size=(50, 10))),
-                                                              rng.integers(0, 10, 50))],
-                     hint="Y[np.arange(len(Y)), labels] has one probability per row; take -log of it and the mean."),
-    ex.same_function("a probability of exactly 0 gives a large finite loss", cross_entropy_batch_labels,
-                     cross_entropy_error, cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([0, 1]))],
-                     hint="log(0) is -inf: replace the picked probabilities by np.maximum(p, TINY) first."),
+    ex.same_function(
+        "the example above, and 50 random rows of 10 classes",
+        cross_entropy_batch_labels, cross_entropy_error,
+        cases=[(Y, labels),
+               (softmax(rng.normal(size=(50, 10))),
+                rng.integers(0, 10, 50))],
+        hint="Y[np.arange(len(Y)), labels] has one "
+             "probability per row; take -log of it and the "
+             "mean."
+    ),
+    ex.same_function(
+        "a probability of exactly 0 gives a large finite "
+        "loss",
+        cross_entropy_batch_labels, cross_entropy_error,
+        cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]),
+                np.array([0, 1]))],
+        hint="log(0) is -inf: replace the picked "
+             "probabilities by np.maximum(p, TINY) first."
+    ),
     lang="en",
 )
 
 # %% tags=["solution"] exercise="cross-entropy-labels"
 def cross_entropy_batch_labels(Y, labels):
-    """Mean cross-entropy of the rows of Y (N, C) against the integer labels (N,)."""
+    """Mean cross-entropy of the rows of Y (N, C) against the
+    integer labels (N,)."""
     picked = Y[np.arange(len(Y)), labels]
     return -np.sum(np.log(np.maximum(picked, TINY))) / len(Y)
 
@@ -257,11 +285,15 @@ print(cross_entropy_batch_labels(Y, labels))
 # cells below work whether or not your exercise passes.
 
 # %%
-from nnlib.functions import cross_entropy_error, mean_squared_error
+from nnlib.functions import (
+    cross_entropy_error, mean_squared_error)
 
-print(cross_entropy_error(Y, labels), cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
-print(cross_entropy_error(y_good, 2), cross_entropy_one_hot(y_good, one_hot(2, 10)))
-print(mean_squared_error(y_good, one_hot(2, 10)), squared_error(y_good, one_hot(2, 10)))
+print(cross_entropy_error(Y, labels),
+      cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
+print(cross_entropy_error(y_good, 2),
+      cross_entropy_one_hot(y_good, one_hot(2, 10)))
+print(mean_squared_error(y_good, one_hot(2, 10)),
+      squared_error(y_good, one_hot(2, 10)))
 
 # %% [markdown]
 # ## The loss of a real network
@@ -278,15 +310,18 @@ params = load_params(bundled_path("mnist_sigmoid_mlp.npz"))
 
 
 def predict(x):
-    """The forward pass of lesson 3: probabilities, one row per image."""
+    """The forward pass of lesson 3: probabilities, one row
+    per image."""
     z1 = sigmoid(x @ params["W1"] + params["b1"])
     z2 = sigmoid(z1 @ params["W2"] + params["b2"])
     return softmax(z2 @ params["W3"] + params["b3"])
 
 
 Y_test = predict(x_test)
-print("cross-entropy on the test images:", cross_entropy_error(Y_test, t_test))
-print("accuracy on the test images:     ", np.mean(Y_test.argmax(axis=1) == t_test))
+print("cross-entropy on the test images:",
+      cross_entropy_error(Y_test, t_test))
+print("accuracy on the test images:     ",
+      np.mean(Y_test.argmax(axis=1) == t_test))
 
 # %% [markdown]
 # ## Mini-batches
@@ -298,18 +333,35 @@ print("accuracy on the test images:     ", np.mean(Y_test.argmax(axis=1) == t_te
 # of 1,000 random mini-batches.
 
 # %%
-losses = -np.log(np.maximum(predict(x_train)[np.arange(len(x_train)), t_train], TINY))   # one loss per image
+# one loss per image
+losses = -np.log(
+    np.maximum(
+        predict(x_train)[np.arange(len(x_train)), t_train],
+        TINY))
 full = losses.mean()
-print(f"loss over all {len(x_train)} training images: {full:.4f}")
+print(
+    f"loss over all {len(x_train)} training images: "
+    f"{full:.4f}"
+)
 
 rng = np.random.default_rng(0)
-estimates = np.array([losses[rng.choice(len(x_train), size=100, replace=False)].mean() for _ in range(1000)])
-print("the first five mini-batches of 100:", np.round(estimates[:5], 4))
-print(f"mean of {len(estimates)} estimates: {estimates.mean():.4f}, median: {np.median(estimates):.4f}")
+estimates = np.array([
+    losses[rng.choice(len(x_train), size=100,
+                      replace=False)].mean()
+    for _ in range(1000)
+])
+print("the first five mini-batches of 100:",
+      np.round(estimates[:5], 4))
+print(
+    f"mean of {len(estimates)} estimates: "
+    f"{estimates.mean():.4f}, median: "
+    f"{np.median(estimates):.4f}"
+)
 
 fig, ax = plt.subplots(figsize=(5.5, 3))
 ax.hist(estimates, bins=50, color="#9fa8da")
-ax.axvline(full, color="#3949ab", label="loss over all images")
+ax.axvline(full, color="#3949ab",
+           label="loss over all images")
 ax.set_xlabel("loss estimated from a mini-batch of 100")
 ax.set_ylabel("mini-batches")
 ax.legend()
@@ -335,11 +387,13 @@ plt.show()
 # cross-entropy for each value. The hidden layers do not depend on this bias, so we compute them once.
 
 # %%
-x_small, t_small = x_test[::10], t_test[::10]          # 100 images, 10 of each digit
+# 100 images, 10 of each digit
+x_small, t_small = x_test[::10], t_test[::10]
 z1 = sigmoid(x_small @ params["W1"] + params["b1"])
 z2 = sigmoid(z1 @ params["W2"] + params["b2"])
 
-base = z2 @ params["W3"]                                 # scores without the bias
+# scores without the bias
+base = z2 @ params["W3"]
 
 values = np.linspace(-10, 10, 401)
 accuracy, loss = [], []
@@ -352,8 +406,14 @@ for value in values:
 accuracy, loss = np.array(accuracy), np.array(loss)
 
 changes = np.count_nonzero(np.diff(accuracy))
-print(f"the accuracy changed in {changes} of the {len(values) - 1} steps")
-print(f"the loss changed in {np.count_nonzero(np.diff(loss))} of them")
+print(
+    f"the accuracy changed in {changes} of the "
+    f"{len(values) - 1} steps"
+)
+print(
+    f"the loss changed in {np.count_nonzero(np.diff(loss))} "
+    "of them"
+)
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
 left.plot(values, accuracy, color="#e65100")
@@ -361,7 +421,8 @@ left.set_title("accuracy")
 right.plot(values, loss, color="#3949ab")
 right.set_title("cross-entropy")
 for ax in (left, right):
-    ax.axvline(params["b3"][3], color="gray", linestyle=":", label="trained value")
+    ax.axvline(params["b3"][3], color="gray", linestyle=":",
+               label="trained value")
     ax.set_xlabel("bias $b^{(3)}_3$")
     ax.grid(alpha=0.3)
 left.legend()

@@ -89,13 +89,18 @@ def central_difference(f, x, h):
 
 
 hs = 10.0 ** -np.arange(1, 17, 0.25)
-forward_errors = np.abs([forward_difference(np.exp, 1.0, h) - np.e for h in hs])
-central_errors = np.abs([central_difference(np.exp, 1.0, h) - np.e for h in hs])
-central_errors = np.maximum(central_errors, 1e-17)      # a log scale cannot show an error of 0
+forward_errors = np.abs(
+    [forward_difference(np.exp, 1.0, h) - np.e for h in hs])
+central_errors = np.abs(
+    [central_difference(np.exp, 1.0, h) - np.e for h in hs])
+# a log scale cannot show an error of 0
+central_errors = np.maximum(central_errors, 1e-17)
 
 fig, ax = plt.subplots(figsize=(6, 3.4))
-ax.loglog(hs, forward_errors, "o-", markersize=3, label="forward difference")
-ax.loglog(hs, central_errors, "o-", markersize=3, label="central difference")
+ax.loglog(hs, forward_errors, "o-", markersize=3,
+          label="forward difference")
+ax.loglog(hs, central_errors, "o-", markersize=3,
+          label="central difference")
 ax.set_xlabel("step h")
 ax.set_ylabel("error of the derivative")
 ax.invert_xaxis()
@@ -103,9 +108,13 @@ ax.grid(alpha=0.3)
 ax.legend()
 fig.tight_layout()
 plt.show()
-for name, errors in [("forward", forward_errors), ("central", central_errors)]:
+for name, errors in [("forward", forward_errors),
+                     ("central", central_errors)]:
     best = errors.argmin()
-    print(f"{name:8} difference: smallest error {errors[best]:.1e} at h = {hs[best]:.0e}")
+    print(
+        f"{name:8} difference: smallest error "
+        f"{errors[best]:.1e} at h = {hs[best]:.0e}"
+    )
 
 # %% [markdown]
 # Read the plot from left to right, as $h$ shrinks: both errors first fall (truncation error, with slope 1 for the
@@ -125,11 +134,19 @@ for name, errors in [("forward", forward_errors), ("central", central_errors)]:
 
 # %%
 def f2(x):
-    return np.sum(x**2)          # x0**2 + x1**2 for x = [x0, x1], and the sum of all squares for any array
+    # x0**2 + x1**2 for x = [x0, x1], and the sum of all
+    # squares for any array
+    return np.sum(x**2)
 
 
-print("df/dx0 at (3, 4):", central_difference(lambda x0: f2(np.array([x0, 4.0])), 3.0, 1e-4))
-print("df/dx1 at (3, 4):", central_difference(lambda x1: f2(np.array([3.0, x1])), 4.0, 1e-4))
+print(
+    "df/dx0 at (3, 4):",
+    central_difference(lambda x0: f2(np.array([x0, 4.0])),
+                       3.0, 1e-4))
+print(
+    "df/dx1 at (3, 4):",
+    central_difference(lambda x1: f2(np.array([3.0, x1])),
+                       4.0, 1e-4))
 
 # %% [markdown]
 # ## The gradient of an array
@@ -162,19 +179,22 @@ while not it.finished:
 
 # %% tags=["exercise"] exercise="numerical-gradient"
 def numerical_gradient(f, x, h=1e-4):
-    """Gradient of the scalar function f at the array x (any shape) by central differences."""
+    """Gradient of the scalar function f at the array x (any
+    shape) by central differences."""
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     while not it.finished:
         i = it.multi_index
-        # your code: f at x[i] + h and at x[i] - h, the central difference into grad[i], then x[i] restored
+        # your code: f at x[i] + h and at x[i] - h, the
+        # central difference into grad[i], then x[i] restored
         it.iternext()
     return grad
 
 
 # %% tags=["check"] exercise="numerical-gradient"
 from nnlib import exercises as ex
-from nnlib.gradient import numerical_gradient as reference_gradient
+from nnlib.gradient import (
+    numerical_gradient as reference_gradient)
 
 
 def bumpy(x):
@@ -183,24 +203,36 @@ def bumpy(x):
 
 rng = np.random.default_rng(2)
 ex.report(
-    ex.same_function("the gradient of sum(x**2) at (3, 4), and of a bumpy function on 2-D and 3-D arrays",
-                     numerical_gradient, lambda f, x: reference_gradient(f, x, h=1e-4),
-                     cases=[(f2, np.array([3.0, 4.0])), (bumpy, rng.normal(size=(3, 4))),
-                            (bumpy, rng.normal(size=(2, 3, 2)))],
-                     hint="Remember original = x[i]; set x[i] = original + h and call f(x); "
-                          "set x[i] = original - h and call f(x); "
-                          "then x[i] = original and grad[i] = (f_plus - f_minus) / (2 * h)."),
-    ex.same_function("an array stored column by column (a transposed matrix)", numerical_gradient,
-                     lambda f, x: reference_gradient(f, x, h=1e-4), cases=[(bumpy, rng.normal(size=(4, 3)).T)],
-                     hint="Index with the tuple it.multi_index (x[i], grad[i]), not with a running counter: "
-                          "nditer visits the elements in memory order, which is not row by row for a "
-                          "transposed array."),
+    ex.same_function(
+        "the gradient of sum(x**2) at (3, 4), and of a bumpy "
+        "function on 2-D and 3-D arrays",
+        numerical_gradient,
+        lambda f, x: reference_gradient(f, x, h=1e-4),
+        cases=[(f2, np.array([3.0, 4.0])),
+               (bumpy, rng.normal(size=(3, 4))),
+               (bumpy, rng.normal(size=(2, 3, 2)))],
+        hint="Remember original = x[i]; set x[i] = original "
+             "+ h and call f(x); set x[i] = original - h and "
+             "call f(x); then x[i] = original and grad[i] = "
+             "(f_plus - f_minus) / (2 * h)."
+    ),
+    ex.same_function(
+        "an array stored column by column (a transposed "
+        "matrix)",
+        numerical_gradient,
+        lambda f, x: reference_gradient(f, x, h=1e-4),
+        cases=[(bumpy, rng.normal(size=(4, 3)).T)],
+        hint="Index with the tuple it.multi_index (x[i], "
+             "grad[i]), not with a running counter: nditer "
+             "visits the elements in memory order, which "
+             "is not row by row for a transposed array."),
     lang="en",
 )
 
 # %% tags=["solution"] exercise="numerical-gradient"
 def numerical_gradient(f, x, h=1e-4):
-    """Gradient of the scalar function f at the array x (any shape) by central differences."""
+    """Gradient of the scalar function f at the array x (any
+    shape) by central differences."""
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     while not it.finished:
@@ -210,7 +242,8 @@ def numerical_gradient(f, x, h=1e-4):
         f_plus = f(x)
         x[i] = original - h
         f_minus = f(x)
-        x[i] = original                       # restore it exactly
+        # restore it exactly
+        x[i] = original
         grad[i] = (f_plus - f_minus) / (2 * h)
         it.iternext()
     return grad
@@ -218,7 +251,8 @@ def numerical_gradient(f, x, h=1e-4):
 
 x = np.array([3.0, 4.0])
 print(numerical_gradient(f2, x))
-print(numerical_gradient(f2, np.array([[3.0, 4.0], [3.0, 4.0]])))
+print(numerical_gradient(f2, np.array([[3.0, 4.0],
+                                       [3.0, 4.0]])))
 print("x afterwards:", x)
 
 # %% [markdown]
@@ -229,13 +263,16 @@ print("x afterwards:", x)
 # yours can take its place anywhere.
 
 # %%
-from nnlib.gradient import numerical_gradient as nnlib_numerical_gradient
+from nnlib.gradient import (
+    numerical_gradient as nnlib_numerical_gradient)
 
 x = np.random.default_rng(0).normal(size=(2, 3, 4))
 ours = numerical_gradient(f2, x)
 theirs = nnlib_numerical_gradient(f2, x)
-print("largest difference ours - nnlib:", np.abs(ours - theirs).max())
-print("largest difference ours - 2x:   ", np.abs(ours - 2 * x).max())
+print("largest difference ours - nnlib:",
+      np.abs(ours - theirs).max())
+print("largest difference ours - 2x:   ",
+      np.abs(ours - 2 * x).max())
 
 # %% [markdown]
 # ## What the gradient points at
@@ -245,11 +282,16 @@ print("largest difference ours - 2x:   ", np.abs(ours - 2 * x).max())
 # arrow points towards the minimum at $(0, 0)$, and the arrows get shorter near it, where the surface is flat.
 
 # %%
-g0, g1 = np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-2, 2, 9))
-arrows = np.array([nnlib_numerical_gradient(f2, np.array([a, b])) for a, b in zip(g0.ravel(), g1.ravel())])
+g0, g1 = np.meshgrid(np.linspace(-2, 2, 9),
+                     np.linspace(-2, 2, 9))
+arrows = np.array([
+    nnlib_numerical_gradient(f2, np.array([a, b]))
+    for a, b in zip(g0.ravel(), g1.ravel())
+])
 
 fig, ax = plt.subplots(figsize=(4, 4))
-ax.quiver(g0.ravel(), g1.ravel(), -arrows[:, 0], -arrows[:, 1], color="#3949ab", angles="xy")
+ax.quiver(g0.ravel(), g1.ravel(), -arrows[:, 0],
+          -arrows[:, 1], color="#3949ab", angles="xy")
 ax.plot(0, 0, "o", color="#e65100")
 ax.set_xlabel("$x_0$")
 ax.set_ylabel("$x_1$")
@@ -270,7 +312,8 @@ plt.show()
 
 # %%
 def gradient_descent(f, init_x, lr, steps):
-    """Gradient descent from init_x; returns the path, one row per point visited."""
+    """Gradient descent from init_x; returns the path, one row
+    per point visited."""
     x = init_x.copy()
     path = [x.copy()]
     for _ in range(steps):
@@ -279,7 +322,8 @@ def gradient_descent(f, init_x, lr, steps):
     return np.array(path)
 
 
-path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=0.1, steps=100)
+path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=0.1,
+                        steps=100)
 print("after 100 steps:", path[-1], " f =", f2(path[-1]))
 
 # %% [markdown]
@@ -290,13 +334,19 @@ print("after 100 steps:", path[-1], " f =", f2(path[-1]))
 rates = [0.01, 0.1, 0.9, 1.1]
 fig, axes = plt.subplots(2, 2, figsize=(7, 7))
 for ax, lr in zip(axes.flat, rates):
-    path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=lr, steps=20)
+    path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=lr,
+                            steps=20)
     limit = max(5.5, np.abs(path).max() * 1.1)
-    c0, c1 = np.meshgrid(np.linspace(-limit, limit, 61), np.linspace(-limit, limit, 61))
-    ax.contour(c0, c1, c0**2 + c1**2, levels=12, colors="#c5cae9", linewidths=0.8)
-    ax.plot(path[:, 0], path[:, 1], "o-", color="#3949ab", markersize=3)
+    c0, c1 = np.meshgrid(np.linspace(-limit, limit, 61),
+                         np.linspace(-limit, limit, 61))
+    ax.contour(c0, c1, c0**2 + c1**2, levels=12,
+               colors="#c5cae9", linewidths=0.8)
+    ax.plot(path[:, 0], path[:, 1], "o-", color="#3949ab",
+            markersize=3)
     ax.plot(0, 0, "x", color="#e65100")
-    ax.set_title(f"lr = {lr}: f = {f2(path[-1]):.3g} after 20 steps", fontsize=10)
+    ax.set_title(
+        f"lr = {lr}: f = {f2(path[-1]):.3g} after 20 steps",
+        fontsize=10)
     ax.set_aspect("equal")
 fig.tight_layout()
 plt.show()
@@ -351,24 +401,33 @@ def loss():
 
 
 def accuracy():
-    return np.mean(predict(x_parity).argmax(axis=1) == t_parity)
+    return np.mean(
+        predict(x_parity).argmax(axis=1) == t_parity)
 
 
-print("parameters:", sum(p.size for p in params.values()), "  loss:", loss(), "  accuracy:", accuracy())
+print("parameters:", sum(p.size for p in params.values()),
+      "  loss:", loss(), "  accuracy:", accuracy())
 
 # %%
 losses, accuracies = [loss()], [accuracy()]
 start = time.perf_counter()
 for step in range(100):
-    grads = {name: nnlib_numerical_gradient(lambda _: loss(), p) for name, p in params.items()}
+    grads = {
+        name: nnlib_numerical_gradient(lambda _: loss(), p)
+        for name, p in params.items()
+    }
     for name in params:
-        params[name] -= 1.0 * grads[name]          # learning rate 1.0
+        # learning rate 1.0
+        params[name] -= 1.0 * grads[name]
     losses.append(loss())
     accuracies.append(accuracy())
 seconds = time.perf_counter() - start
-print(f"after 100 steps: loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.3f}, {seconds:.2f} s "
-      f"({seconds / 100 * 1000:.1f} ms per step)")
-print("predictions:", predict(x_parity).argmax(axis=1), " labels:", t_parity)
+print(
+    f"after 100 steps: loss {losses[-1]:.4f}, accuracy "
+    f"{accuracies[-1]:.3f}, {seconds:.2f} s "
+    f"({seconds / 100 * 1000:.1f} ms per step)")
+print("predictions:",
+      predict(x_parity).argmax(axis=1), " labels:", t_parity)
 
 fig, ax = plt.subplots(figsize=(5.5, 3))
 ax.plot(losses, label="loss")
@@ -391,18 +450,25 @@ plt.show()
 # %%
 def time_one_step(hidden):
     rng = np.random.default_rng(0)
-    params.update(W1=rng.normal(size=(3, hidden)), b1=np.zeros(hidden),     # new arrays in the same dict,
-                  W2=rng.normal(size=(hidden, 2)), b2=np.zeros(2))          # which loss() reads
+    # new arrays in the same dict, which loss() reads
+    params.update(W1=rng.normal(size=(3, hidden)),
+                  b1=np.zeros(hidden),
+                  W2=rng.normal(size=(hidden, 2)),
+                  b2=np.zeros(2))
     start = time.perf_counter()
     for p in params.values():
         nnlib_numerical_gradient(lambda _: loss(), p)
-    return sum(p.size for p in params.values()), time.perf_counter() - start
+    return (sum(p.size for p in params.values()),
+            time.perf_counter() - start)
 
 
 sizes = [2, 8, 32, 128]
 counts, seconds = zip(*[time_one_step(h) for h in sizes])
 for h, n, s in zip(sizes, counts, seconds):
-    print(f"hidden {h:3}: {n:5} parameters, {2 * n:5} forward passes, {s * 1000:7.1f} ms per step")
+    print(
+        f"hidden {h:3}: {n:5} parameters, {2 * n:5} forward "
+        f"passes, {s * 1000:7.1f} ms per step"
+    )
 
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.loglog(counts, np.array(seconds) * 1000, "o-")
@@ -429,14 +495,25 @@ W2, b2 = rng.normal(scale=0.01, size=(50, 10)), np.zeros(10)
 
 start = time.perf_counter()
 for _ in range(10):
-    cross_entropy_error(softmax(np.tanh(x_batch @ W1 + b1) @ W2 + b2), t_batch)
+    cross_entropy_error(
+        softmax(np.tanh(x_batch @ W1 + b1) @ W2 + b2),
+        t_batch)
 forward_seconds = (time.perf_counter() - start) / 10
 
 n_params = W1.size + b1.size + W2.size + b2.size
 step_seconds = 2 * n_params * forward_seconds
-print(f"{n_params} parameters; one forward pass: {forward_seconds * 1000:.2f} ms")
-print(f"one step with numerical gradients: about {step_seconds:.0f} s")
-print(f"10,000 steps (a modest training run): about {10_000 * step_seconds / 3600 / 24:.0f} days")
+print(
+    f"{n_params} parameters; one forward pass: "
+    f"{forward_seconds * 1000:.2f} ms"
+)
+print(
+    "one step with numerical gradients: about "
+    f"{step_seconds:.0f} s"
+)
+print(
+    "10,000 steps (a modest training run): about "
+    f"{10_000 * step_seconds / 3600 / 24:.0f} days"
+)
 
 # %% [markdown]
 # That is hopeless, and this network is small. The way out is to compute all the partial derivatives together, in
@@ -450,8 +527,12 @@ from nnlib.nets import TwoLayerNet
 net = TwoLayerNet(784, 50, 10, seed=0)
 start = time.perf_counter()
 grads = net.gradient(x_batch, t_batch)
-print(f"backpropagation: {(time.perf_counter() - start) * 1000:.1f} ms for "
-      f"{sum(g.size for g in grads.values())} partial derivatives")
+print(
+    "backpropagation: "
+    f"{(time.perf_counter() - start) * 1000:.1f} ms for "
+    f"{sum(g.size for g in grads.values())} partial "
+    "derivatives"
+)
 
 # %% [markdown]
 # ## Summary

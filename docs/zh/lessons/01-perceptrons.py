@@ -49,7 +49,8 @@ import matplotlib.pyplot as plt
 
 # %%
 def perceptron(X, w, b):
-    """权重为 w、偏置为 b 的感知机对 X 的每一行给出的输出（0 或 1）。"""
+    """权重为 w、偏置为 b 的感知机
+    对 X 的每一行给出的输出（0 或 1）。"""
     return (X @ w + b > 0).astype(int)
 
 
@@ -111,11 +112,13 @@ truth_table(OR)
 
 # %% tags=["exercise"] exercise="nor-and-not"
 def NOR(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
+    # 选出权重和偏置
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)
 
 
 def X1_BUT_NOT_X2(X):
-    return perceptron(X, np.array([0.0, 0.0]), 0.0)     # 选出权重和偏置
+    # 选出权重和偏置
+    return perceptron(X, np.array([0.0, 0.0]), 0.0)
 
 
 # %% tags=["check"] exercise="nor-and-not"
@@ -123,12 +126,20 @@ from nnlib import exercises as ex
 
 inputs = [(X,), (X[::-1],), (np.repeat(X, 3, axis=0),)]
 ex.report(
-    ex.same_function("或非门：只有输入 (0, 0) 时输出 1", NOR, lambda X: 1 - OR(X), cases=inputs,
-                     hint="或非门就是把或门的结果反过来：从或门的参数出发，把三个数全部变号。"),
-    ex.same_function("x1 且非 x2：只有输入 (1, 0) 时输出 1", X1_BUT_NOT_X2,
-                     lambda X: ((X[:, 0] == 1) & (X[:, 1] == 0)).astype(int), cases=inputs,
-                     hint="给 x1 一个正权重、给 x2 一个负权重，比如 0.5 和 -0.5；再选一个偏置，"
-                          "使得只有 0.5（即输入 (1, 0)）能让加权和为正。"),
+    ex.same_function(
+        "或非门：只有输入 (0, 0) 时输出 1", NOR,
+        lambda X: 1 - OR(X), cases=inputs,
+        hint="或非门就是把或门的结果反过来：从或门的参数"
+             "出发，把三个数全部变号。"),
+    ex.same_function(
+        "x1 且非 x2：只有输入 (1, 0) 时输出 1",
+        X1_BUT_NOT_X2, lambda X: (
+            (X[:, 0] == 1) & (X[:, 1] == 0)).astype(int),
+        cases=inputs,
+        hint="给 x1 一个正权重、给 x2 一个"
+             "负权重，比如 0.5 和 -0.5；再"
+             "选一个偏置，使得只有 0.5（即"
+             "输入 (1, 0)）能让加权和为正。"),
     lang="zh",
 )
 
@@ -162,17 +173,25 @@ truth_table(X1_BUT_NOT_X2)
 
 # %%
 def draw_gate(ax, w, b, points, targets, title):
-    """给感知机 perceptron(w, b) 输出 1 的区域涂上阴影并画出边界线；再画出各点：目标为 1 的画成实心，
+    """给感知机 perceptron(w, b) 输出 1 的区域涂上阴影，
+    并画出边界线；再画出各点：目标为 1 的画成实心，
     感知机判错的点外面套一个红圈。"""
-    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
+    g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121),
+                         np.linspace(-0.5, 1.5, 121))
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     out = perceptron(grid, w, b).reshape(g1.shape)
-    ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
-    ax.contour(g1, g2, (grid @ w + b).reshape(g1.shape), levels=[0], colors="#3949ab")
-    ax.scatter(points[:, 0], points[:, 1], s=90, zorder=3, edgecolors="black",
-               facecolors=["black" if t == 1 else "white" for t in targets])
+    ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5],
+                colors=["white", "#c5cae9"])
+    ax.contour(g1, g2, (grid @ w + b).reshape(g1.shape),
+               levels=[0], colors="#3949ab")
+    ax.scatter(
+        points[:, 0], points[:, 1], s=90, zorder=3,
+        edgecolors="black", facecolors=[
+            "black" if t == 1 else "white" for t in targets
+        ])
     wrong = perceptron(points, w, b) != targets
-    ax.scatter(points[wrong, 0], points[wrong, 1], s=320, zorder=2, facecolors="none",
+    ax.scatter(points[wrong, 0], points[wrong, 1], s=320,
+               zorder=2, facecolors="none",
                edgecolors="#d32f2f", linewidths=2)
     ax.set_title(title)
     ax.set_xlabel("$x_1$")
@@ -185,7 +204,8 @@ gates = [("AND", np.array([0.5, 0.5]), -0.7),
          ("OR", np.array([0.5, 0.5]), -0.2)]
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.3))
 for ax, (name, w, b) in zip(axes, gates):
-    draw_gate(ax, w, b, X, perceptron(X, w, b), f"{name}：w = {w}，b = {b}")
+    draw_gate(ax, w, b, X, perceptron(X, w, b),
+              f"{name}：w = {w}，b = {b}")
 fig.tight_layout()
 plt.show()
 
@@ -211,9 +231,12 @@ plt.show()
 xor_targets = np.array([0, 1, 1, 0])
 
 rng = np.random.default_rng(0)
-W = rng.normal(size=(100_000, 2))            # 每行是一组随机的 (w1, w2)
-B = rng.normal(size=100_000)                  # 每组各配一个偏置
-outputs = (X @ W.T + B > 0).astype(int)       # 形状 (4, 100000)：每个感知机对每个输入的输出
+# 每行是一组随机的 (w1, w2)
+W = rng.normal(size=(100_000, 2))
+# 每组各配一个偏置
+B = rng.normal(size=100_000)
+# 形状 (4, 100000)：每个感知机对每个输入的输出
+outputs = (X @ W.T + B > 0).astype(int)
 correct = (outputs == xor_targets[:, None]).sum(axis=0)
 print("答对的行数：", np.arange(5))
 print("感知机个数：", np.bincount(correct, minlength=5))
@@ -225,7 +248,8 @@ print("感知机个数：", np.bincount(correct, minlength=5))
 # %%
 best = np.flatnonzero(correct == 3)[0]
 fig, ax = plt.subplots(figsize=(3.4, 3.3))
-draw_gate(ax, W[best], B[best], X, xor_targets, "异或：最多对 3 个")
+draw_gate(ax, W[best], B[best], X, xor_targets,
+          "异或：最多对 3 个")
 fig.tight_layout()
 plt.show()
 
@@ -248,8 +272,10 @@ plt.show()
 
 # %%
 def XOR(X):
-    S = np.column_stack([NAND(X), OR(X)])   # 第一层：两个感知机，各占一列
-    return AND(S)                           # 第二层读取它们的输出
+    # 第一层：两个感知机，各占一列
+    S = np.column_stack([NAND(X), OR(X)])
+    # 第二层读取它们的输出
+    return AND(S)
 
 
 truth_table(XOR)
@@ -262,27 +288,42 @@ truth_table(XOR)
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.4))
 
-g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121), np.linspace(-0.5, 1.5, 121))
+g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 121),
+                     np.linspace(-0.5, 1.5, 121))
 grid = np.column_stack([g1.ravel(), g2.ravel()])
-left.contourf(g1, g2, XOR(grid).reshape(g1.shape), levels=[-0.5, 0.5, 1.5], colors=["white", "#c5cae9"])
-for (name, w, b), color in zip(gates[1:], ["#e65100", "#2e7d32"]):
-    left.contour(g1, g2, (grid @ w + b).reshape(g1.shape), levels=[0], colors=color)
+left.contourf(g1, g2, XOR(grid).reshape(g1.shape),
+              levels=[-0.5, 0.5, 1.5],
+              colors=["white", "#c5cae9"])
+for (name, w, b), color in zip(gates[1:],
+                               ["#e65100", "#2e7d32"]):
+    left.contour(g1, g2, (grid @ w + b).reshape(g1.shape),
+                 levels=[0], colors=color)
     left.plot([], [], color=color, label=f"{name} 的边界")
 for x, t in zip(X, xor_targets):
-    left.scatter(x[0], x[1], s=90, zorder=3, edgecolors="black", facecolors="black" if t else "white")
+    left.scatter(x[0], x[1], s=90, zorder=3,
+                 edgecolors="black",
+                 facecolors="black" if t else "white")
 left.set_title("输入平面")
 left.set_xlabel("$x_1$")
 left.set_ylabel("$x_2$")
-left.legend(loc="upper center", fontsize=8, ncol=2, bbox_to_anchor=(0.5, -0.2))
+left.legend(loc="upper center", fontsize=8, ncol=2,
+            bbox_to_anchor=(0.5, -0.2))
 left.set_aspect("equal")
 
-S = np.column_stack([NAND(X), OR(X)])        # 四个输入落到的位置
-draw_gate(right, np.array([0.5, 0.5]), -0.7, S, xor_targets, "隐藏层平面：与门")
+# 四个输入落到的位置
+S = np.column_stack([NAND(X), OR(X)])
+draw_gate(right, np.array([0.5, 0.5]), -0.7, S, xor_targets,
+          "隐藏层平面：与门")
 right.set_xlabel("s₁（与非门）")
 right.set_ylabel("s₂（或门）")
 for point in np.unique(S, axis=0):
-    sources = [f"({x[0]:.0f},{x[1]:.0f})" for x, s in zip(X, S) if np.array_equal(s, point)]
-    right.annotate(" ".join(sources), point, xytext=(-10, -18), textcoords="offset points", fontsize=8)
+    sources = [
+        f"({x[0]:.0f},{x[1]:.0f})" for x, s in zip(X, S)
+        if np.array_equal(s, point)
+    ]
+    right.annotate(" ".join(sources), point,
+                   xytext=(-10, -18),
+                   textcoords="offset points", fontsize=8)
 fig.tight_layout()
 plt.show()
 
@@ -305,7 +346,8 @@ def step(a):
     return (a > 0).astype(int)
 
 
-W1 = np.array([[-0.5, 0.5],     # 第 0 列是与非门的权重，第 1 列是或门的
+# 第 0 列是与非门的权重，第 1 列是或门的
+W1 = np.array([[-0.5, 0.5],
                [-0.5, 0.5]])
 b1 = np.array([0.7, -0.2])
 w2 = np.array([0.5, 0.5])       # 与门
@@ -329,8 +371,10 @@ from nnlib.functions import step_function
 layer1 = Affine(W1, b1)
 layer2 = Affine(w2.reshape(2, 1), np.array([b2]))
 
-y_nnlib = step_function(layer2.forward(step_function(layer1.forward(X)))).ravel()
-print("nnlib：", y_nnlib, " 我们的：", y, " 相同：", np.array_equal(y_nnlib, y))
+y_nnlib = step_function(
+    layer2.forward(step_function(layer1.forward(X)))).ravel()
+print("nnlib：", y_nnlib, " 我们的：", y, " 相同：",
+      np.array_equal(y_nnlib, y))
 
 # %% [markdown]
 # ## 小结

@@ -54,32 +54,46 @@ from nnlib.functions import sigmoid, softmax
 
 # %%
 def draw_network(ax, sizes, names, most=7):
-    """用圆圈表示神经元，每层一列，每个神经元都与下一层的每个神经元相连。
-    超过 most 个神经元的层只画 most 个圆圈，并把中间那个换成省略号。"""
+    """用圆圈表示神经元，每层一列，
+    每个神经元都与下一层的每个神经元相连。
+    超过 most 个神经元的层只画 most 个圆圈，
+    并把中间那个换成省略号。"""
     shown = [min(n, most) for n in sizes]
     ys = [np.arange(n) - (n - 1) / 2 for n in shown]
     elided = [n > most for n in sizes]
-    keep = [np.ones(n, bool) if not e else np.arange(n) != n // 2 for n, e in zip(shown, elided)]
+    keep = [
+        np.ones(n, bool) if not e else np.arange(n) != n // 2
+        for n, e in zip(shown, elided)
+    ]
     top = max(shown) / 2
     for i in range(len(sizes) - 1):
         for y0 in ys[i][keep[i]]:
             for y1 in ys[i + 1][keep[i + 1]]:
-                ax.plot([i, i + 1], [y0, y1], color="#9fa8da", linewidth=0.8, zorder=1)
-        ax.text(i + 0.5, top + 0.3, f"$W^{{({i + 1})}}$: {sizes[i]}×{sizes[i + 1]}", ha="center", fontsize=9)
+                ax.plot([i, i + 1], [y0, y1], color="#9fa8da",
+                        linewidth=0.8, zorder=1)
+        ax.text(
+            i + 0.5, top + 0.3,
+            f"$W^{{({i + 1})}}$: {sizes[i]}×{sizes[i + 1]}",
+            ha="center", fontsize=9)
     for i in range(len(sizes)):
-        ax.scatter(np.full(keep[i].sum(), i), ys[i][keep[i]], s=300, color="white", edgecolors="#3949ab",
+        ax.scatter(np.full(keep[i].sum(), i), ys[i][keep[i]],
+                   s=300, color="white", edgecolors="#3949ab",
                    linewidths=2, zorder=2)
         if elided[i]:
-            ax.text(i, 0, "⋮", ha="center", va="center", fontsize=14)
-        ax.text(i, -top - 0.4, names[i], ha="center", va="top", fontsize=9)
+            ax.text(i, 0, "⋮", ha="center", va="center",
+                    fontsize=14)
+        ax.text(i, -top - 0.4, names[i], ha="center",
+                va="top", fontsize=9)
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_ylim(-top - 1.6, top + 0.9)
     ax.axis("off")
 
 
 fig, ax = plt.subplots(figsize=(6, 2.8))
-draw_network(ax, [2, 3, 2, 2], ["输入层\n2", "隐藏层 1\n3，sigmoid", "隐藏层 2\n2，sigmoid",
-                                "输出层\n2，恒等函数"])
+draw_network(ax, [2, 3, 2, 2], [
+    "输入层\n2", "隐藏层 1\n3，sigmoid",
+    "隐藏层 2\n2，sigmoid", "输出层\n2，恒等函数"
+])
 plt.show()
 
 # %% [markdown]
@@ -116,20 +130,26 @@ z2 = sigmoid(a2)
 a3 = z2 @ toy["W3"] + toy["b3"]
 y = a3
 
-for name, value in [("x", x), ("a1", a1), ("z1", z1), ("a2", a2), ("z2", z2), ("y", y)]:
-    print(f"{name:3} 形状 {str(value.shape):6} {np.round(value, 4)}")
+for name, value in [("x", x), ("a1", a1), ("z1", z1),
+                    ("a2", a2), ("z2", z2), ("y", y)]:
+    print(
+        f"{name:3} 形状 {str(value.shape):6} "
+        f"{np.round(value, 4)}"
+    )
 
 # %% [markdown]
 # 形状依次是 $(2,) \to (3,) \to (2,) \to (2,)$：每一层把上一层大小的向量变成本层大小的向量。写成一个函数：
 
 # %%
 def forward(params, x, output=lambda a: a):
-    """各层用 sigmoid，最后一层用 output 作激活函数（默认为恒等函数）。"""
+    """各层用 sigmoid，
+    最后一层用 output 作激活函数（默认为恒等函数）。"""
     z = x
     n_layers = len(params) // 2
     for k in range(1, n_layers):
         z = sigmoid(z @ params[f"W{k}"] + params[f"b{k}"])
-    return output(z @ params[f"W{n_layers}"] + params[f"b{n_layers}"])
+    return output(z @ params[f"W{n_layers}"] +
+                  params[f"b{n_layers}"])
 
 
 print(forward(toy, x))
@@ -149,7 +169,10 @@ X = np.array([[1.0, 0.5],
 Y = forward(toy, X)
 print("X 的形状", X.shape, "-> Y 的形状", Y.shape)
 print(Y)
-print("逐行计算，结果相同：", np.allclose(Y, np.array([forward(toy, x_n) for x_n in X])))
+print(
+    "逐行计算，结果相同：",
+    np.allclose(Y,
+                np.array([forward(toy, x_n) for x_n in X])))
 
 # %% [markdown]
 # | 数组 | 一个输入 | 一批 $N$ 个输入 |
@@ -175,7 +198,8 @@ print("逐行计算，结果相同：", np.allclose(Y, np.array([forward(toy, x_
 from nnlib.datasets import load_mnist
 
 (x_train, t_train), (x_test, t_test) = load_mnist(subset=True)
-print("训练图像：", x_train.shape, x_train.dtype, " 标签：", t_train.shape, t_train.dtype)
+print("训练图像：", x_train.shape, x_train.dtype, " 标签：",
+      t_train.shape, t_train.dtype)
 print("测试图像：", x_test.shape, " 标签：", t_test.shape)
 print("像素取值范围：", x_train.min(), "到", x_train.max())
 print("前几个标签：", t_train[:10])
@@ -185,14 +209,17 @@ print("前几个标签：", t_train[:10])
 
 # %%
 def show_digits(images, titles, columns=8):
-    """把若干图像（每行 784 个像素）并排画在一幅图里，每张上方写上它的标题。"""
+    """把若干图像（每行 784 个像素）并排画在一幅图里，
+    每张上方写上它的标题。"""
     rows = -(-len(images) // columns)
     sheet = np.zeros((rows * 40, columns * 32))
     fig, ax = plt.subplots(figsize=(columns, rows * 1.25))
     for k, (image, title) in enumerate(zip(images, titles)):
         r, c = divmod(k, columns)
-        sheet[r * 40 + 10:r * 40 + 38, c * 32 + 2:c * 32 + 30] = image.reshape(28, 28)
-        ax.text(c * 32 + 16, r * 40 + 8, title, ha="center", va="bottom", fontsize=9)
+        sheet[r * 40 + 10:r * 40 + 38,
+              c * 32 + 2:c * 32 + 30] = image.reshape(28, 28)
+        ax.text(c * 32 + 16, r * 40 + 8, title, ha="center",
+                va="bottom", fontsize=9)
     ax.imshow(sheet, cmap="gray_r", vmin=0, vmax=1)
     ax.axis("off")
     fig.tight_layout()
@@ -218,12 +245,15 @@ from nnlib.io import load_params
 params = load_params(bundled_path("mnist_sigmoid_mlp.npz"))
 for name, value in params.items():
     print(f"{name}：形状 {str(value.shape):10} {value.dtype}")
-print("参数总数：", sum(value.size for value in params.values()))
+print("参数总数：",
+      sum(value.size for value in params.values()))
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.2))
-draw_network(ax, [784, 50, 100, 10], ["输入层\n784 个像素", "隐藏层 1\n50，sigmoid",
-                                      "隐藏层 2\n100，sigmoid", "输出层\n10，softmax"])
+draw_network(ax, [784, 50, 100, 10], [
+    "输入层\n784 个像素", "隐藏层 1\n50，sigmoid",
+    "隐藏层 2\n100，sigmoid", "输出层\n10，softmax"
+])
 plt.show()
 
 # %% [markdown]
@@ -235,7 +265,9 @@ print("形状", y.shape, " 总和", y.sum())
 print("各类概率：", np.round(y, 3))
 print("预测：", y.argmax(), " 标签：", t_test[0])
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 2.4), gridspec_kw={"width_ratios": [1, 2.2]})
+fig, (left, right) = plt.subplots(
+    1, 2, figsize=(6.5, 2.4),
+    gridspec_kw={"width_ratios": [1, 2.2]})
 left.imshow(x_test[0].reshape(28, 28), cmap="gray_r")
 left.axis("off")
 right.bar(np.arange(10), y, color="#3949ab")
@@ -255,9 +287,13 @@ plt.show()
 start = time.perf_counter()
 correct = 0
 for x_n, t_n in zip(x_test, t_test):
-    correct += forward(params, x_n, output=softmax).argmax() == t_n
+    correct += forward(params, x_n,
+                       output=softmax).argmax() == t_n
 seconds_one = time.perf_counter() - start
-print(f"准确率：{correct / len(x_test):.3f}（{len(x_test)} 张中对了 {correct} 张），{seconds_one * 1000:.0f} ms")
+print(
+    f"准确率：{correct / len(x_test):.3f}（{len(x_test)} 张中"
+    f"对了 {correct} 张），{seconds_one * 1000:.0f} ms"
+)
 
 # %% [markdown]
 # 再按每批 100 张来算。一批数据的形状依次是 $(100, 784) \to (100, 50) \to (100, 100) \to (100, 10)$，
@@ -268,10 +304,14 @@ start = time.perf_counter()
 predictions = []
 for i in range(0, len(x_test), 100):
     batch = x_test[i:i + 100]
-    predictions.append(forward(params, batch, output=softmax).argmax(axis=1))
+    predictions.append(
+        forward(params, batch, output=softmax).argmax(axis=1))
 predictions = np.concatenate(predictions)
 seconds_batch = time.perf_counter() - start
-print(f"准确率：{np.mean(predictions == t_test):.3f}，{seconds_batch * 1000:.0f} ms")
+print(
+    f"准确率：{np.mean(predictions == t_test):.3f}，"
+    f"{seconds_batch * 1000:.0f} ms"
+)
 print(f"一张一张地算：{seconds_one * 1000:.0f} ms")
 
 # %% [markdown]
@@ -288,9 +328,11 @@ print(f"一张一张地算：{seconds_one * 1000:.0f} ms")
 
 # %% tags=["exercise"] exercise="batch-accuracy"
 def accuracy(params, x, t, batch_size=100):
-    """x 中预测数字与 t 中标签相同的行所占的比例，每次处理 batch_size 行。"""
+    """x 中预测数字与 t 中标签相同的行所占的比例，
+    每次处理 batch_size 行。"""
     correct = 0
-    # 在这里写代码：对每一批计算 forward(params, batch, output=softmax)，再数出预测正确的个数
+    # 在这里写代码：对每一批计算 forward(params, batch,
+    # output=softmax)，再数出预测正确的个数
     return correct / len(x)
 
 
@@ -299,32 +341,44 @@ from nnlib import exercises as ex
 
 
 def reference(params, x, t, batch_size=100):
-    return np.mean(forward(params, x, output=softmax).argmax(axis=1) == t)
+    return np.mean(forward(params, x, output=softmax)
+                   .argmax(axis=1) == t)
 
 
 ex.report(
-    ex.same_function("1,000 张测试图像，每批 100 张", accuracy, reference,
-                     cases=[(params, x_test, t_test, 100)],
-                     hint="用 range(0, len(x), batch_size) 循环，每一批是 x[i:i + batch_size]。"
-                          "它的预测是沿 axis 1 取 argmax（每行一个）。"),
-    ex.same_function("最后一批较小（250 张每批 64 张，7 张每批 3 张）", accuracy,
-                     reference, cases=[(params, x_test[:250], t_test[:250], 64), (params, x_test[:7], t_test[:7], 3)],
-                     hint="range(0, len(x), batch_size) 会走到最后那个较短的批次；x[i:i + batch_size] 到数组末尾"
-                          "就自然停下。最后除以 len(x)，也就是图像的张数。"),
+    ex.same_function(
+        "1,000 张测试图像，每批 100 张", accuracy, reference,
+        cases=[(params, x_test, t_test, 100)],
+        hint="用 range(0, len(x), batch_size) 循环，每一批是 "
+             "x[i:i + batch_size]。它的预测是沿 axis 1 取 "
+             "argmax（每行一个）。"),
+    ex.same_function(
+        "最后一批较小（250 张每批"
+        " 64 张，7 张每批 3 张）", accuracy, reference,
+        cases=[(params, x_test[:250], t_test[:250], 64),
+               (params, x_test[:7], t_test[:7], 3)],
+        hint="range(0, len(x), batch_size) 会走"
+             "到最后那个较短的批次；x[i:i + "
+             "batch_size] 到数组末尾就自然停下。最"
+             "后除以 len(x)，也就是图像的张数。"),
     lang="zh",
 )
 
 # %% tags=["solution"] exercise="batch-accuracy"
 def accuracy(params, x, t, batch_size=100):
-    """x 中预测数字与 t 中标签相同的行所占的比例，每次处理 batch_size 行。"""
+    """x 中预测数字与 t 中标签相同的行所占的比例，
+    每次处理 batch_size 行。"""
     correct = 0
     for i in range(0, len(x), batch_size):
-        y = forward(params, x[i:i + batch_size], output=softmax)
-        correct += np.sum(y.argmax(axis=1) == t[i:i + batch_size])
+        y = forward(params, x[i:i + batch_size],
+                    output=softmax)
+        correct += np.sum(
+            y.argmax(axis=1) == t[i:i + batch_size])
     return correct / len(x)
 
 
-print(accuracy(params, x_test, t_test), accuracy(params, x_test, t_test, batch_size=64))
+print(accuracy(params, x_test, t_test),
+      accuracy(params, x_test, t_test, batch_size=64))
 
 # %% [markdown]
 # 每 100 张图像大约认错 9 张。下面是其中一些错误，标出了网络的回答和真实标签；有些连人也很难认。
@@ -332,7 +386,10 @@ print(accuracy(params, x_test, t_test), accuracy(params, x_test, t_test, batch_s
 # %%
 wrong = np.flatnonzero(predictions != t_test)
 print("认错的张数：", len(wrong))
-show_digits(x_test[wrong[:16]], [f"{p}（应为 {t}）" for p, t in zip(predictions[wrong], t_test[wrong])])
+show_digits(x_test[wrong[:16]], [
+    f"{p}（应为 {t}）"
+    for p, t in zip(predictions[wrong], t_test[wrong])
+])
 
 # %% [markdown]
 # ## nnlib 中的同一个网络

@@ -55,7 +55,9 @@ print(one_hot(labels, 10))
 # %%
 from nnlib.util import one_hot as nnlib_one_hot
 
-print(np.array_equal(one_hot(labels, 10), nnlib_one_hot(labels, 10)))
+print(
+    np.array_equal(one_hot(labels, 10),
+                   nnlib_one_hot(labels, 10)))
 
 # %% [markdown]
 # ## 均方误差
@@ -74,8 +76,10 @@ def squared_error(y, t):
 
 
 t = one_hot(2, 10)
-y_good = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
-y_bad = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
+y_good = np.array(
+    [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+y_bad = np.array(
+    [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
 print("猜对时：", squared_error(y_good, t))
 print("猜错时：", squared_error(y_bad, t))
 
@@ -107,7 +111,8 @@ plt.show()
 # 这时 $\log 0 = -\infty$：NumPy 发出警告，损失变成 `inf`；训练中一旦出现 `inf`，它碰到的一切都会变成 `inf` 或 `nan`。
 
 # %%
-with np.errstate(divide="raise"):      # 把 NumPy 的警告变成可以展示的错误
+# 把 NumPy 的警告变成可以展示的错误
+with np.errstate(divide="raise"):
     try:
         np.log(np.array([0.0]))
     except FloatingPointError as err:
@@ -129,7 +134,8 @@ def cross_entropy_one_hot(y, t):
 
 print("猜对时：", cross_entropy_one_hot(y_good, t))
 print("猜错时：", cross_entropy_one_hot(y_bad, t))
-print("正确类别的概率为 0 时：", cross_entropy_one_hot(np.eye(10)[7], t))
+print("正确类别的概率为 0 时：",
+      cross_entropy_one_hot(np.eye(10)[7], t))
 
 # %% [markdown]
 # 两个预测的损失分别是 $-\log 0.6 = 0.51$ 和 $-\log 0.1 = 2.30$。
@@ -157,8 +163,10 @@ ax.legend()
 ax.grid(alpha=0.3)
 fig.tight_layout()
 plt.show()
-print(f"a = -10：均方误差 {se[0]:.5f}，交叉熵误差 {ce[0]:.3f}")
-print(f"a =  -8：均方误差 {se[40]:.5f}，交叉熵误差 {ce[40]:.3f}")
+print("a = -10：均方误差 "
+      f"{se[0]:.5f}，交叉熵误差 {ce[0]:.3f}")
+print(f"a =  -8：均方误差 {se[40]:.5f}，交叉熵误差 "
+      f"{ce[40]:.3f}")
 
 # %% [markdown]
 # 随着 $a$ 减小，均方误差趋于平坦，停在 $\tfrac12 (1 + \tfrac19) \approx 0.556$ 附近：从 $a = -8$ 到 $a = -10$，
@@ -207,7 +215,8 @@ print(cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
 
 # %% tags=["exercise"] exercise="cross-entropy-labels"
 def cross_entropy_batch_labels(Y, labels):
-    """Y（N, C）的各行相对于整数标签 labels（N,）的平均交叉熵误差。"""
+    """Y（N, C）的各行相对于整数标签 labels（N,）
+    的平均交叉熵误差。"""
     return 0.0      # 在这里写代码
 
 
@@ -217,19 +226,31 @@ from nnlib.functions import cross_entropy_error
 
 rng = np.random.default_rng(1)
 ex.report(
-    ex.same_function("上面的例子，以及 10 个类别的 50 行随机数据", cross_entropy_batch_labels,
-                     cross_entropy_error, cases=[(Y, labels), (softmax(rng.normal(size=(50, 10))),
-                                                              rng.integers(0, 10, 50))],
-                     hint="Y[np.arange(len(Y)), labels] 每行给出一个概率；对它取 -log 再求平均。"),
-    ex.same_function("概率恰好为 0 时，损失很大但有限", cross_entropy_batch_labels,
-                     cross_entropy_error, cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([0, 1]))],
-                     hint="log(0) 是 -inf：先用 np.maximum(p, TINY) 替换取出的概率。"),
+    ex.same_function(
+        "上面的例子，以及 10 个类别的 50 行随机数据",
+        cross_entropy_batch_labels, cross_entropy_error,
+        cases=[(Y, labels),
+               (softmax(rng.normal(size=(50, 10))),
+                rng.integers(0, 10, 50))],
+        hint="Y[np.arange(len(Y)), "
+             "labels] 每行给出一个概率；"
+             "对它取 -log 再求平均。"
+    ),
+    ex.same_function(
+        "概率恰好为 0 时，"
+        "损失很大但有限",
+        cross_entropy_batch_labels, cross_entropy_error,
+        cases=[(np.array([[0.0, 1.0], [0.5, 0.5]]),
+                np.array([0, 1]))],
+        hint="log(0) 是 -inf：先用 np.maximum(p, TINY) 替换取"
+             "出的概率。"),
     lang="zh",
 )
 
 # %% tags=["solution"] exercise="cross-entropy-labels"
 def cross_entropy_batch_labels(Y, labels):
-    """Y（N, C）的各行相对于整数标签 labels（N,）的平均交叉熵误差。"""
+    """Y（N, C）的各行相对于整数标签 labels（N,）
+    的平均交叉熵误差。"""
     picked = Y[np.arange(len(Y)), labels]
     return -np.sum(np.log(np.maximum(picked, TINY))) / len(Y)
 
@@ -247,11 +268,15 @@ print(cross_entropy_batch_labels(Y, labels))
 # 所以无论你的练习是否通过，后面的单元格都能正常运行。
 
 # %%
-from nnlib.functions import cross_entropy_error, mean_squared_error
+from nnlib.functions import (
+    cross_entropy_error, mean_squared_error)
 
-print(cross_entropy_error(Y, labels), cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
-print(cross_entropy_error(y_good, 2), cross_entropy_one_hot(y_good, one_hot(2, 10)))
-print(mean_squared_error(y_good, one_hot(2, 10)), squared_error(y_good, one_hot(2, 10)))
+print(cross_entropy_error(Y, labels),
+      cross_entropy_batch_one_hot(Y, one_hot(labels, 3)))
+print(cross_entropy_error(y_good, 2),
+      cross_entropy_one_hot(y_good, one_hot(2, 10)))
+print(mean_squared_error(y_good, one_hot(2, 10)),
+      squared_error(y_good, one_hot(2, 10)))
 
 # %% [markdown]
 # ## 真实网络的损失
@@ -275,8 +300,10 @@ def predict(x):
 
 
 Y_test = predict(x_test)
-print("测试图像上的交叉熵误差：", cross_entropy_error(Y_test, t_test))
-print("测试图像上的准确率：    ", np.mean(Y_test.argmax(axis=1) == t_test))
+print("测试图像上的交叉熵误差：",
+      cross_entropy_error(Y_test, t_test))
+print("测试图像上的准确率：    ",
+      np.mean(Y_test.argmax(axis=1) == t_test))
 
 # %% [markdown]
 # ## 小批量
@@ -287,14 +314,27 @@ print("测试图像上的准确率：    ", np.mean(Y_test.argmax(axis=1) == t_t
 # 再看 1,000 个随机小批量给出的估计。
 
 # %%
-losses = -np.log(np.maximum(predict(x_train)[np.arange(len(x_train)), t_train], TINY))   # 每张图像一个损失
+# 每张图像一个损失
+losses = -np.log(
+    np.maximum(
+        predict(x_train)[np.arange(len(x_train)), t_train],
+        TINY))
 full = losses.mean()
-print(f"全部 {len(x_train)} 张训练图像上的损失：{full:.4f}")
+print(f"全部 {len(x_train)} 张训练"
+      f"图像上的损失：{full:.4f}")
 
 rng = np.random.default_rng(0)
-estimates = np.array([losses[rng.choice(len(x_train), size=100, replace=False)].mean() for _ in range(1000)])
+estimates = np.array([
+    losses[rng.choice(len(x_train), size=100,
+                      replace=False)].mean()
+    for _ in range(1000)
+])
 print("前五个 100 张的小批量：", np.round(estimates[:5], 4))
-print(f"{len(estimates)} 个估计值的平均：{estimates.mean():.4f}，中位数：{np.median(estimates):.4f}")
+print(
+    f"{len(estimates)} 个估计值的平均："
+    f"{estimates.mean():.4f}，中位数："
+    f"{np.median(estimates):.4f}"
+)
 
 fig, ax = plt.subplots(figsize=(5.5, 3))
 ax.hist(estimates, bins=50, color="#9fa8da")
@@ -321,11 +361,13 @@ plt.show()
 # 其余参数都不动，对每个取值计算准确率和交叉熵误差。隐藏层与这个偏置无关，所以只需算一次。
 
 # %%
-x_small, t_small = x_test[::10], t_test[::10]          # 100 张图像，每个数字 10 张
+# 100 张图像，每个数字 10 张
+x_small, t_small = x_test[::10], t_test[::10]
 z1 = sigmoid(x_small @ params["W1"] + params["b1"])
 z2 = sigmoid(z1 @ params["W2"] + params["b2"])
 
-base = z2 @ params["W3"]                                 # 不含偏置的得分
+# 不含偏置的得分
+base = z2 @ params["W3"]
 
 values = np.linspace(-10, 10, 401)
 accuracy, loss = [], []
@@ -338,8 +380,14 @@ for value in values:
 accuracy, loss = np.array(accuracy), np.array(loss)
 
 changes = np.count_nonzero(np.diff(accuracy))
-print(f"在 {len(values) - 1} 步中，准确率只变化了 {changes} 次")
-print(f"损失则变化了 {np.count_nonzero(np.diff(loss))} 次")
+print(
+    f"在 {len(values) - 1} 步中，"
+    f"准确率只变化了 {changes} 次"
+)
+print(
+    f"损失则变化了 {np.count_nonzero(np.diff(loss))} "
+    "次"
+)
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
 left.plot(values, accuracy, color="#e65100")
@@ -347,7 +395,8 @@ left.set_title("准确率")
 right.plot(values, loss, color="#3949ab")
 right.set_title("交叉熵误差")
 for ax in (left, right):
-    ax.axvline(params["b3"][3], color="gray", linestyle=":", label="训练得到的值")
+    ax.axvline(params["b3"][3], color="gray", linestyle=":",
+               label="训练得到的值")
     ax.set_xlabel("偏置 b₃⁽³⁾")
     ax.grid(alpha=0.3)
 left.legend()

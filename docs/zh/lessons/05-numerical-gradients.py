@@ -84,13 +84,18 @@ def central_difference(f, x, h):
 
 
 hs = 10.0 ** -np.arange(1, 17, 0.25)
-forward_errors = np.abs([forward_difference(np.exp, 1.0, h) - np.e for h in hs])
-central_errors = np.abs([central_difference(np.exp, 1.0, h) - np.e for h in hs])
-central_errors = np.maximum(central_errors, 1e-17)      # 误差恰好为 0 时无法画在对数坐标上
+forward_errors = np.abs(
+    [forward_difference(np.exp, 1.0, h) - np.e for h in hs])
+central_errors = np.abs(
+    [central_difference(np.exp, 1.0, h) - np.e for h in hs])
+# 误差恰好为 0 时无法画在对数坐标上
+central_errors = np.maximum(central_errors, 1e-17)
 
 fig, ax = plt.subplots(figsize=(6, 3.4))
-ax.loglog(hs, forward_errors, "o-", markersize=3, label="前向差分")
-ax.loglog(hs, central_errors, "o-", markersize=3, label="中心差分")
+ax.loglog(hs, forward_errors, "o-", markersize=3,
+          label="前向差分")
+ax.loglog(hs, central_errors, "o-", markersize=3,
+          label="中心差分")
 ax.set_xlabel("步长 h")
 ax.set_ylabel("导数的误差")
 ax.invert_xaxis()
@@ -98,9 +103,13 @@ ax.grid(alpha=0.3)
 ax.legend()
 fig.tight_layout()
 plt.show()
-for name, errors in [("前向", forward_errors), ("中心", central_errors)]:
+for name, errors in [("前向", forward_errors),
+                     ("中心", central_errors)]:
     best = errors.argmin()
-    print(f"{name}差分：最小误差 {errors[best]:.1e}，在 h = {hs[best]:.0e} 处")
+    print(
+        f"{name}差分：最小误差 {errors[best]:.1e}，在 h = "
+        f"{hs[best]:.0e} 处"
+    )
 
 # %% [markdown]
 # 从左往右读这幅图，也就是 $h$ 越来越小：两种误差先下降（截断误差，前向差分的斜率为 1，中心差分的斜率为 2），
@@ -119,11 +128,19 @@ for name, errors in [("前向", forward_errors), ("中心", central_errors)]:
 
 # %%
 def f2(x):
-    return np.sum(x**2)          # 对 x = [x0, x1] 就是 x0**2 + x1**2；对任意数组是所有元素的平方和
+    # 对 x = [x0, x1] 就是 x0**2 + x1**2；对任意数组是所有元素
+    # 的平方和
+    return np.sum(x**2)
 
 
-print("(3, 4) 处的 df/dx0：", central_difference(lambda x0: f2(np.array([x0, 4.0])), 3.0, 1e-4))
-print("(3, 4) 处的 df/dx1：", central_difference(lambda x1: f2(np.array([3.0, x1])), 4.0, 1e-4))
+print(
+    "(3, 4) 处的 df/dx0：",
+    central_difference(lambda x0: f2(np.array([x0, 4.0])),
+                       3.0, 1e-4))
+print(
+    "(3, 4) 处的 df/dx1：",
+    central_difference(lambda x1: f2(np.array([3.0, x1])),
+                       4.0, 1e-4))
 
 # %% [markdown]
 # ## 数组的梯度
@@ -153,19 +170,22 @@ while not it.finished:
 
 # %% tags=["exercise"] exercise="numerical-gradient"
 def numerical_gradient(f, x, h=1e-4):
-    """用中心差分求标量函数 f 在数组 x（任意形状）处的梯度。"""
+    """用中心差分求标量函数 f
+    在数组 x（任意形状）处的梯度。"""
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     while not it.finished:
         i = it.multi_index
-        # 在这里写代码：分别在 x[i] + h 和 x[i] - h 处计算 f，把中心差分存进 grad[i]，再恢复 x[i]
+        # 在这里写代码：分别在 x[i] + h 和 x[i] - h 处计算 f，
+        # 把中心差分存进 grad[i]，再恢复 x[i]
         it.iternext()
     return grad
 
 
 # %% tags=["check"] exercise="numerical-gradient"
 from nnlib import exercises as ex
-from nnlib.gradient import numerical_gradient as reference_gradient
+from nnlib.gradient import (
+    numerical_gradient as reference_gradient)
 
 
 def bumpy(x):
@@ -174,24 +194,35 @@ def bumpy(x):
 
 rng = np.random.default_rng(2)
 ex.report(
-    ex.same_function("sum(x**2) 在 (3, 4) 处的梯度，以及一个起伏函数在二维、三维数组上的梯度",
-                     numerical_gradient, lambda f, x: reference_gradient(f, x, h=1e-4),
-                     cases=[(f2, np.array([3.0, 4.0])), (bumpy, rng.normal(size=(3, 4))),
-                            (bumpy, rng.normal(size=(2, 3, 2)))],
-                     hint="先记下 original = x[i]；令 x[i] = original + h，调用 f(x)；"
-                          "再令 x[i] = original - h，调用 f(x)；"
-                          "最后 x[i] = original，grad[i] = (f_plus - f_minus) / (2 * h)。"),
-    ex.same_function("按列存储的数组（转置后的矩阵）", numerical_gradient,
-                     lambda f, x: reference_gradient(f, x, h=1e-4), cases=[(bumpy, rng.normal(size=(4, 3)).T)],
-                     hint="用元组 it.multi_index 来索引（x[i]、grad[i]），不要用自己数的序号："
-                          "nditer 按内存顺序访问元素，"
-                          "对转置后的数组，这不是逐行的顺序。"),
+    ex.same_function(
+        "sum(x**2) 在 (3, 4) 处的梯度，以及一个起伏函数在二维"
+        "、三维数组上的梯度",
+        numerical_gradient,
+        lambda f, x: reference_gradient(f, x, h=1e-4),
+        cases=[(f2, np.array([3.0, 4.0])),
+               (bumpy, rng.normal(size=(3, 4))),
+               (bumpy, rng.normal(size=(2, 3, 2)))],
+        hint="先记下 original = x[i]；令 x[i] = original + "
+             "h，调用 f(x)；再令 x[i] = original - h，调用 "
+             "f(x)；最后 x[i] = original，grad[i] = (f_plus "
+             "- f_minus) / (2 * h)。"
+    ),
+    ex.same_function(
+        "按列存储的数组（"
+        "转置后的矩阵）", numerical_gradient,
+        lambda f, x: reference_gradient(f, x, h=1e-4),
+        cases=[(bumpy, rng.normal(size=(4, 3)).T)],
+        hint="用元组 it.multi_index 来索引（x[i]、grad[i]），"
+             "不要用自己数的序号："
+        "nditer 按内存顺序访问元素，"
+        "对转置后的数组，这不是逐行的顺序。"),
     lang="zh",
 )
 
 # %% tags=["solution"] exercise="numerical-gradient"
 def numerical_gradient(f, x, h=1e-4):
-    """用中心差分求标量函数 f 在数组 x（任意形状）处的梯度。"""
+    """用中心差分求标量函数 f
+    在数组 x（任意形状）处的梯度。"""
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     while not it.finished:
@@ -209,7 +240,8 @@ def numerical_gradient(f, x, h=1e-4):
 
 x = np.array([3.0, 4.0])
 print(numerical_gradient(f2, x))
-print(numerical_gradient(f2, np.array([[3.0, 4.0], [3.0, 4.0]])))
+print(numerical_gradient(f2, np.array([[3.0, 4.0],
+                                       [3.0, 4.0]])))
 print("调用后的 x：", x)
 
 # %% [markdown]
@@ -219,13 +251,16 @@ print("调用后的 x：", x)
 # 所以无论你的练习是否通过，后面的单元格都能正常运行；练习通过之后，你写的函数可以替换其中任何一处。
 
 # %%
-from nnlib.gradient import numerical_gradient as nnlib_numerical_gradient
+from nnlib.gradient import (
+    numerical_gradient as nnlib_numerical_gradient)
 
 x = np.random.default_rng(0).normal(size=(2, 3, 4))
 ours = numerical_gradient(f2, x)
 theirs = nnlib_numerical_gradient(f2, x)
-print("我们的与 nnlib 的最大差值：", np.abs(ours - theirs).max())
-print("我们的与 2x 的最大差值：   ", np.abs(ours - 2 * x).max())
+print("我们的与 nnlib 的最大差值：",
+      np.abs(ours - theirs).max())
+print("我们的与 2x 的最大差值：   ",
+      np.abs(ours - 2 * x).max())
 
 # %% [markdown]
 # ## 梯度指向哪里
@@ -234,11 +269,16 @@ print("我们的与 2x 的最大差值：   ", np.abs(ours - 2 * x).max())
 # 下图是 $x_0^2 + x_1^2$ 在网格点上的负梯度：每个箭头都指向 $(0, 0)$ 处的最小值，越靠近最小值，曲面越平，箭头也越短。
 
 # %%
-g0, g1 = np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-2, 2, 9))
-arrows = np.array([nnlib_numerical_gradient(f2, np.array([a, b])) for a, b in zip(g0.ravel(), g1.ravel())])
+g0, g1 = np.meshgrid(np.linspace(-2, 2, 9),
+                     np.linspace(-2, 2, 9))
+arrows = np.array([
+    nnlib_numerical_gradient(f2, np.array([a, b]))
+    for a, b in zip(g0.ravel(), g1.ravel())
+])
 
 fig, ax = plt.subplots(figsize=(4, 4))
-ax.quiver(g0.ravel(), g1.ravel(), -arrows[:, 0], -arrows[:, 1], color="#3949ab", angles="xy")
+ax.quiver(g0.ravel(), g1.ravel(), -arrows[:, 0],
+          -arrows[:, 1], color="#3949ab", angles="xy")
 ax.plot(0, 0, "o", color="#e65100")
 ax.set_xlabel("$x_0$")
 ax.set_ylabel("$x_1$")
@@ -259,7 +299,8 @@ plt.show()
 
 # %%
 def gradient_descent(f, init_x, lr, steps):
-    """从 init_x 出发做梯度下降；返回走过的路径，每个经过的点占一行。"""
+    """从 init_x 出发做梯度下降；
+    返回走过的路径，每个经过的点占一行。"""
     x = init_x.copy()
     path = [x.copy()]
     for _ in range(steps):
@@ -268,7 +309,8 @@ def gradient_descent(f, init_x, lr, steps):
     return np.array(path)
 
 
-path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=0.1, steps=100)
+path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=0.1,
+                        steps=100)
 print("100 步之后：", path[-1], " f =", f2(path[-1]))
 
 # %% [markdown]
@@ -278,13 +320,19 @@ print("100 步之后：", path[-1], " f =", f2(path[-1]))
 rates = [0.01, 0.1, 0.9, 1.1]
 fig, axes = plt.subplots(2, 2, figsize=(7, 7))
 for ax, lr in zip(axes.flat, rates):
-    path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=lr, steps=20)
+    path = gradient_descent(f2, np.array([-3.0, 4.0]), lr=lr,
+                            steps=20)
     limit = max(5.5, np.abs(path).max() * 1.1)
-    c0, c1 = np.meshgrid(np.linspace(-limit, limit, 61), np.linspace(-limit, limit, 61))
-    ax.contour(c0, c1, c0**2 + c1**2, levels=12, colors="#c5cae9", linewidths=0.8)
-    ax.plot(path[:, 0], path[:, 1], "o-", color="#3949ab", markersize=3)
+    c0, c1 = np.meshgrid(np.linspace(-limit, limit, 61),
+                         np.linspace(-limit, limit, 61))
+    ax.contour(c0, c1, c0**2 + c1**2, levels=12,
+               colors="#c5cae9", linewidths=0.8)
+    ax.plot(path[:, 0], path[:, 1], "o-", color="#3949ab",
+            markersize=3)
     ax.plot(0, 0, "x", color="#e65100")
-    ax.set_title(f"学习率 {lr}：20 步后 f = {f2(path[-1]):.3g}", fontsize=10)
+    ax.set_title(
+        f"学习率 {lr}：20 步后 f = {f2(path[-1]):.3g}",
+        fontsize=10)
     ax.set_aspect("equal")
 fig.tight_layout()
 plt.show()
@@ -337,24 +385,33 @@ def loss():
 
 
 def accuracy():
-    return np.mean(predict(x_parity).argmax(axis=1) == t_parity)
+    return np.mean(
+        predict(x_parity).argmax(axis=1) == t_parity)
 
 
-print("参数个数：", sum(p.size for p in params.values()), "  损失：", loss(), "  准确率：", accuracy())
+print("参数个数：", sum(p.size for p in params.values()),
+      "  损失：", loss(), "  准确率：", accuracy())
 
 # %%
 losses, accuracies = [loss()], [accuracy()]
 start = time.perf_counter()
 for step in range(100):
-    grads = {name: nnlib_numerical_gradient(lambda _: loss(), p) for name, p in params.items()}
+    grads = {
+        name: nnlib_numerical_gradient(lambda _: loss(), p)
+        for name, p in params.items()
+    }
     for name in params:
-        params[name] -= 1.0 * grads[name]          # 学习率 1.0
+        # 学习率 1.0
+        params[name] -= 1.0 * grads[name]
     losses.append(loss())
     accuracies.append(accuracy())
 seconds = time.perf_counter() - start
-print(f"100 步之后：损失 {losses[-1]:.4f}，准确率 {accuracies[-1]:.3f}，用时 {seconds:.2f} s"
-      f"（每步 {seconds / 100 * 1000:.1f} ms）")
-print("预测：", predict(x_parity).argmax(axis=1), " 标签：", t_parity)
+print(
+    f"100 步之后：损失 {losses[-1]:.4f}，准确率 "
+    f"{accuracies[-1]:.3f}，用时 {seconds:.2f} s"
+    f"（每步 {seconds / 100 * 1000:.1f} ms）")
+print("预测：",
+      predict(x_parity).argmax(axis=1), " 标签：", t_parity)
 
 fig, ax = plt.subplots(figsize=(5.5, 3))
 ax.plot(losses, label="损失")
@@ -375,18 +432,25 @@ plt.show()
 # %%
 def time_one_step(hidden):
     rng = np.random.default_rng(0)
-    params.update(W1=rng.normal(size=(3, hidden)), b1=np.zeros(hidden),     # 在同一个字典里换上新数组，
-                  W2=rng.normal(size=(hidden, 2)), b2=np.zeros(2))          # loss() 读的就是这个字典
+    # 在同一个字典里换上新数组，loss() 读的就是这个字典
+    params.update(W1=rng.normal(size=(3, hidden)),
+                  b1=np.zeros(hidden),
+                  W2=rng.normal(size=(hidden, 2)),
+                  b2=np.zeros(2))
     start = time.perf_counter()
     for p in params.values():
         nnlib_numerical_gradient(lambda _: loss(), p)
-    return sum(p.size for p in params.values()), time.perf_counter() - start
+    return (sum(p.size for p in params.values()),
+            time.perf_counter() - start)
 
 
 sizes = [2, 8, 32, 128]
 counts, seconds = zip(*[time_one_step(h) for h in sizes])
 for h, n, s in zip(sizes, counts, seconds):
-    print(f"隐藏层 {h:3}：{n:5} 个参数，{2 * n:5} 次前向传播，每步 {s * 1000:7.1f} ms")
+    print(
+        f"隐藏层 {h:3}：{n:5} 个参数，{2 * n:5} 次前向传播，"
+        f"每步 {s * 1000:7.1f} ms"
+    )
 
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.loglog(counts, np.array(seconds) * 1000, "o-")
@@ -412,14 +476,22 @@ W2, b2 = rng.normal(scale=0.01, size=(50, 10)), np.zeros(10)
 
 start = time.perf_counter()
 for _ in range(10):
-    cross_entropy_error(softmax(np.tanh(x_batch @ W1 + b1) @ W2 + b2), t_batch)
+    cross_entropy_error(
+        softmax(np.tanh(x_batch @ W1 + b1) @ W2 + b2),
+        t_batch)
 forward_seconds = (time.perf_counter() - start) / 10
 
 n_params = W1.size + b1.size + W2.size + b2.size
 step_seconds = 2 * n_params * forward_seconds
-print(f"{n_params} 个参数；一次前向传播 {forward_seconds * 1000:.2f} ms")
-print(f"用数值梯度走一步：约 {step_seconds:.0f} s")
-print(f"走 10,000 步（一次不算长的训练）：约 {10_000 * step_seconds / 3600 / 24:.0f} 天")
+print(
+    f"{n_params} 个参数；一次前向传播 "
+    f"{forward_seconds * 1000:.2f} ms")
+print("用数值梯度走一步：约 "
+      f"{step_seconds:.0f} s")
+print(
+    "走 10,000 步（一次不算长的训练）：约 "
+    f"{10_000 * step_seconds / 3600 / 24:.0f} 天"
+)
 
 # %% [markdown]
 # 这完全不可行，何况这还只是个小网络。出路在于一次算出所有偏导数：沿着网络反向走一遍，重复利用前向传播的中间结果，
@@ -432,8 +504,12 @@ from nnlib.nets import TwoLayerNet
 net = TwoLayerNet(784, 50, 10, seed=0)
 start = time.perf_counter()
 grads = net.gradient(x_batch, t_batch)
-print(f"反向传播：{(time.perf_counter() - start) * 1000:.1f} ms，"
-      f"共 {sum(g.size for g in grads.values())} 个偏导数")
+print(
+    "反向传播："
+    f"{(time.perf_counter() - start) * 1000:.1f} ms，"
+    f"共 {sum(g.size for g in grads.values())} "
+    "个偏导数"
+)
 
 # %% [markdown]
 # ## 小结
