@@ -92,7 +92,8 @@ a = np.array([-3.0, 0.0, 3.0])
 print(sigmoid(a))
 print(F.sigmoid(a))
 
-# make the overflow an error, to catch it and print its message
+# make the overflow an error, to catch it and print its
+# message
 with np.errstate(over="raise"):
     try:
         sigmoid(np.array([-1000.0]))
@@ -114,29 +115,43 @@ print("nnlib:", F.sigmoid(np.array([-1000.0, 1000.0])))
 # %% tags=["exercise"] exercise="stable-sigmoid"
 def stable_sigmoid(a):
     a = np.asarray(a)
-    return 1 / (1 + np.exp(-a))       # the textbook formula: overflows for a < -709
+    # the textbook formula: overflows for a < -709
+    return 1 / (1 + np.exp(-a))
 
 
 # %% tags=["check"] exercise="stable-sigmoid"
 from nnlib import exercises as ex
 
 ex.report(
-    ex.same_function("same values as nnlib's sigmoid (float64 and float32, 1-D to 3-D)", stable_sigmoid, F.sigmoid,
-                     shapes=[(5,), (4, 3), (2, 3, 4)], dtypes=["float64", "float32"], scale=5.0,
-                     hint="For a >= 0 keep 1 / (1 + exp(-a)); for a < 0 use exp(a) / (1 + exp(a)). "
-                          "Build the result from arrays of the input's dtype."),
-    ex.same_function("inputs of ±1e4 without overflow", stable_sigmoid, F.sigmoid,
-                     cases=[(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]),), (np.array([-1e4, 1e4], dtype=np.float32),)],
-                     hint="np.where(a >= 0, x, y) computes both x and y for every element, so an exp that overflows "
-                          "in the branch you do not keep still overflows. Compute e = np.exp(-np.abs(a)) once: it "
-                          "is at most 1, and both forms can be written with it."),
+    ex.same_function(
+        "same values as nnlib's sigmoid "
+        "(float64 and float32, 1-D to 3-D)",
+        stable_sigmoid, F.sigmoid,
+        shapes=[(5,), (4, 3), (2, 3, 4)],
+        dtypes=["float64", "float32"], scale=5.0,
+        hint="For a >= 0 keep 1 / (1 + exp(-a)); for a < 0 "
+             "use exp(a) / (1 + exp(a)). Build the result "
+             "from arrays of the input's dtype."
+    ),
+    ex.same_function(
+        "inputs of ±1e4 without overflow",
+        stable_sigmoid, F.sigmoid,
+        cases=[(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]),),
+               (np.array([-1e4, 1e4], dtype=np.float32),)],
+        hint="np.where(a >= 0, x, y) computes both x and y "
+             "for every element, so an exp that overflows in "
+             "the branch you do not keep still overflows. "
+             "Compute e = np.exp(-np.abs(a)) once: it is at "
+             "most 1, and both forms can be written with it."
+    ),
     lang="en",
 )
 
 # %% tags=["solution"] exercise="stable-sigmoid"
 def stable_sigmoid(a):
     a = np.asarray(a)
-    e = np.exp(-np.abs(a))            # exp of a number <= 0: at most 1, never overflows
+    # exp of a number <= 0: at most 1, never overflows
+    e = np.exp(-np.abs(a))
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 

@@ -158,10 +158,13 @@ names = {
 inputs = {"apple": (0, 5.0), "apple_count": (0, 3.4),
           "orange": (0, 1.8), "orange_count": (0, 0.2),
           "tax": (4.6, -0.4)}
-ops = {"mul_apple": (4, 4.2, "×"), "mul_orange": (4, 1.0, "×"),
-       "add_fruit": (6.5, 2.6, "+"), "mul_tax": (9, 2.6, "×")}
+ops = {"mul_apple": (4, 4.2, "×"),
+       "mul_orange": (4, 1.0, "×"),
+       "add_fruit": (6.5, 2.6, "+"),
+       "mul_tax": (9, 2.6, "×")}
 where = {**inputs, "price": (11.5, 2.6)}
-where.update({name: (x, y) for name, (x, y, _) in ops.items()})
+where.update({name: (x, y)
+              for name, (x, y, _) in ops.items()})
 # (from, to, value carried forward, gradient of the price)
 edges = [
     ("apple", "mul_apple", apple, dapple),
@@ -212,7 +215,8 @@ ax.text(x + 0.15, y, names["price"], ha="left", va="center",
         fontsize=12)
 for x, y, symbol in ops.values():
     ax.add_patch(plt.Circle((x, y), 0.35, facecolor="white",
-                            edgecolor="0.2", lw=1.5, zorder=3))
+                            edgecolor="0.2", lw=1.5,
+                            zorder=3))
     ax.text(x, y, symbol, ha="center", va="center",
             fontsize=18, zorder=4)
 ax.set_title("above an edge: the value carried forward; "
@@ -310,12 +314,14 @@ class MyAffine:
         self.dW = self.db = None
 
     def forward(self, x):
-        self.x_shape = x.shape                    # (N, D), or (N, d1, d2, ...) for images
-        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        # (N, D), or (N, d1, d2, ...) for images
+        self.x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)  # (N, D)
         return self.x @ self.W + self.b
 
     def backward(self, dout):
-        # your code: set self.dW and self.db, return dx with the shape of the input
+        # your code: set self.dW and self.db, return dx with
+        # the shape of the input
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
         return np.zeros(self.x_shape)
@@ -333,13 +339,25 @@ def new_layer():
 
 
 ex.report(
-    ex.layer_gradients("a batch of 5 samples", new_layer, (5, 6),
-                       hint="Each gradient has the shape of what it is the gradient of: dW is (D, M) like W, dx is (N, D) like X. "
-                            "X.T @ dout and dout @ W.T are the only products of those shapes."),
-    ex.layer_gradients("a batch of 1 sample", new_layer, (1, 6),
-                       hint="The bias was added to every row: its gradient is dout summed over the rows, axis 0, whatever N is."),
-    ex.layer_gradients("3 images of 2 x 3 pixels, shape (3, 2, 3)", new_layer, (3, 2, 3),
-                       hint="dx must have the shape of the input the layer received: reshape it to self.x_shape."),
+    ex.layer_gradients(
+        "a batch of 5 samples", new_layer, (5, 6),
+        hint="Each gradient has the shape of what it is the "
+             "gradient of: dW is (D, M) like W, dx is (N, D) "
+             "like X. X.T @ dout and dout @ W.T are the only "
+             "products of those shapes."
+    ),
+    ex.layer_gradients(
+        "a batch of 1 sample", new_layer, (1, 6),
+        hint="The bias was added to every row: its gradient "
+             "is dout summed over the rows, axis 0, whatever "
+             "N is."
+    ),
+    ex.layer_gradients(
+        "3 images of 2 x 3 pixels, shape (3, 2, 3)",
+        new_layer, (3, 2, 3),
+        hint="dx must have the shape of the input the layer "
+             "received: reshape it to self.x_shape."
+    ),
     lang="en",
 )
 
@@ -350,15 +368,20 @@ class MyAffine:
         self.dW = self.db = None
 
     def forward(self, x):
-        self.x_shape = x.shape                    # (N, D), or (N, d1, d2, ...) for images
-        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        # (N, D), or (N, d1, d2, ...) for images
+        self.x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)  # (N, D)
         return self.x @ self.W + self.b
 
     def backward(self, dout):
-        self.dW = self.x.T @ dout                 # (D, N) @ (N, M) -> (D, M)
-        self.db = dout.sum(axis=0)                # the bias was added to every row: sum over the rows
-        dx = dout @ self.W.T                      # (N, M) @ (M, D) -> (N, D)
-        return dx.reshape(self.x_shape)           # back to the input's shape (images stay images)
+        # (D, N) @ (N, M) -> (D, M)
+        self.dW = self.x.T @ dout
+        # the bias was added to every row: sum over the rows
+        self.db = dout.sum(axis=0)
+        # (N, M) @ (M, D) -> (N, D)
+        dx = dout @ self.W.T
+        # back to the input's shape (images stay images)
+        return dx.reshape(self.x_shape)
 
 # %% [markdown]
 # ## Softmax with cross-entropy loss

@@ -147,7 +147,8 @@ def loss(params, X, T):
 # gradient where each error is largest.
 
 # %%
-# float32 images, float64 parameters: NumPy computes in float64
+# float32 images, float64 parameters: NumPy computes in
+# float64
 X_small, T_small = x_train[:5], T_train[:5]
 print("computed in", (X_small @ params["W1"]).dtype)
 grads = backward(params, X_small, T_small)
@@ -187,7 +188,8 @@ err32 = np.max(np.abs(grads32["W1"] - numeric32) / np.maximum(
 ))
 print("W1, float32 parameters, largest relative error:",
       f"{err32:.1e}")
-print("numerical gradients exactly 0:", np.sum(numeric32 == 0),
+print("numerical gradients exactly 0:",
+      np.sum(numeric32 == 0),
       "of", numeric32.size, "entries of W1")
 print("the values they take:",
       np.unique(np.round(numeric32, 4)))
@@ -301,12 +303,16 @@ plt.show()
 
 # %% tags=["exercise"] exercise="relu-train-step"
 def relu_train_step(params, X, T, lr):
-    """One gradient-descent step on the batch (X, T): updates params in place, returns the loss before it."""
+    """One gradient-descent step on the batch (X, T): updates
+    params in place, returns the loss before it."""
     A1 = X @ params["W1"] + params["b1"]
-    H = np.maximum(0, A1)                                  # ReLU instead of the sigmoid
+    # ReLU instead of the sigmoid
+    H = np.maximum(0, A1)
     Y = softmax(H @ params["W2"] + params["b2"])
-    # your code: the gradients of W1, b1, W2 and b2, as in backward() above but through a ReLU
-    grads = {name: np.zeros_like(p) for name, p in params.items()}
+    # your code: the gradients of W1, b1, W2 and b2, as in
+    # backward() above but through a ReLU
+    grads = {name: np.zeros_like(p)
+             for name, p in params.items()}
     for name in params:
         params[name] -= lr * grads[name]
     return cross_entropy_error(Y, T)
@@ -319,10 +325,16 @@ from nnlib import layers
 
 def reference_step(params, X, T, lr):
     """The same step made of nnlib's layers (lesson 6)."""
-    affine1, relu, affine2 = layers.Affine(params["W1"], params["b1"]), layers.Relu(), layers.Affine(params["W2"], params["b2"])
+    affine1, relu, affine2 = (
+        layers.Affine(params["W1"], params["b1"]),
+        layers.Relu(),
+        layers.Affine(params["W2"], params["b2"]),
+    )
     loss_layer = layers.SoftmaxWithLoss()
-    loss = loss_layer.forward(affine2.forward(relu.forward(affine1.forward(X))), T)
-    affine1.backward(relu.backward(affine2.backward(loss_layer.backward())))
+    loss = loss_layer.forward(
+        affine2.forward(relu.forward(affine1.forward(X))), T)
+    affine1.backward(relu.backward(
+        affine2.backward(loss_layer.backward())))
     for name, layer in (("1", affine1), ("2", affine2)):
         params["W" + name] -= lr * layer.dW
         params["b" + name] -= lr * layer.db
@@ -331,25 +343,39 @@ def reference_step(params, X, T, lr):
 
 start_params = init_params(np.random.default_rng(5))
 ex.report(
-    ex.same_function("a batch of 32 images: loss and updated parameters", relu_train_step, reference_step,
-                     cases=[(start_params, x_train[:32], T_train[:32], 0.5)],
-                     hint="Start from delta2 = (Y - T) / N as in backward(). Going back through W2 needs its transpose, and the ReLU "
-                          "multiplies by the mask (A1 > 0) instead of H * (1 - H)."),
-    ex.same_function("a batch of a single image", relu_train_step, reference_step,
-                     cases=[(start_params, x_train[:1], T_train[:1], 0.5)],
-                     hint="With one image, a sum over the wrong axis goes unnoticed by the shapes: the bias gradients sum over the "
-                          "rows (axis 0), one value per unit."),
+    ex.same_function(
+        "a batch of 32 images: loss and updated parameters",
+        relu_train_step, reference_step,
+        cases=[
+            (start_params, x_train[:32], T_train[:32], 0.5)
+        ],
+        hint="Start from delta2 = (Y - T) / N as in "
+             "backward(). Going back through W2 needs its "
+             "transpose, and the ReLU multiplies by the mask "
+             "(A1 > 0) instead of H * (1 - H)."
+    ),
+    ex.same_function(
+        "a batch of a single image",
+        relu_train_step, reference_step,
+        cases=[(start_params, x_train[:1], T_train[:1], 0.5)],
+        hint="With one image, a sum over the wrong axis goes "
+             "unnoticed by the shapes: the bias gradients "
+             "sum over the rows (axis 0), one value per unit."
+    ),
     lang="en",
 )
 
 # %% tags=["solution"] exercise="relu-train-step"
 def relu_train_step(params, X, T, lr):
-    """One gradient-descent step on the batch (X, T): updates params in place, returns the loss before it."""
+    """One gradient-descent step on the batch (X, T): updates
+    params in place, returns the loss before it."""
     A1 = X @ params["W1"] + params["b1"]
-    H = np.maximum(0, A1)                                  # ReLU instead of the sigmoid
+    # ReLU instead of the sigmoid
+    H = np.maximum(0, A1)
     Y = softmax(H @ params["W2"] + params["b2"])
-    delta2 = (Y - T) / X.shape[0]                          # (N, 10)
-    delta1 = (delta2 @ params["W2"].T) * (A1 > 0)          # the ReLU's derivative: 1 where A1 > 0, else 0
+    delta2 = (Y - T) / X.shape[0]  # (N, 10)
+    # the ReLU's derivative: 1 where A1 > 0, else 0
+    delta1 = (delta2 @ params["W2"].T) * (A1 > 0)
     grads = {
         "W1": X.T @ delta1, "b1": delta1.sum(axis=0),
         "W2": H.T @ delta2, "b2": delta2.sum(axis=0),

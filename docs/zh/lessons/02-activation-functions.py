@@ -109,29 +109,43 @@ print("nnlib：", F.sigmoid(np.array([-1000.0, 1000.0])))
 # %% tags=["exercise"] exercise="stable-sigmoid"
 def stable_sigmoid(a):
     a = np.asarray(a)
-    return 1 / (1 + np.exp(-a))       # 教科书公式：a < -709 时溢出
+    # 教科书公式：a < -709 时溢出
+    return 1 / (1 + np.exp(-a))
 
 
 # %% tags=["check"] exercise="stable-sigmoid"
 from nnlib import exercises as ex
 
 ex.report(
-    ex.same_function("与 nnlib 的 sigmoid 结果相同（float64 和 float32，一维到三维）", stable_sigmoid, F.sigmoid,
-                     shapes=[(5,), (4, 3), (2, 3, 4)], dtypes=["float64", "float32"], scale=5.0,
-                     hint="a >= 0 时保留 1 / (1 + exp(-a))；a < 0 时改用 exp(a) / (1 + exp(a))。"
-                          "结果要由与输入 dtype 相同的数组算出。"),
-    ex.same_function("输入为 ±1e4 时不溢出", stable_sigmoid, F.sigmoid,
-                     cases=[(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]),), (np.array([-1e4, 1e4], dtype=np.float32),)],
-                     hint="np.where(a >= 0, x, y) 会对每个元素把 x 和 y 都算一遍，所以即使某个分支的结果最后不用，"
-                          "其中的 exp 照样会溢出。先算一次 e = np.exp(-np.abs(a))："
-                          "它至多为 1，两种形式都能用它写出来。"),
+    ex.same_function(
+        "与 nnlib 的 sigmoid 结果相同"
+        "（float64 和 float32，一维到三维）",
+        stable_sigmoid, F.sigmoid,
+        shapes=[(5,), (4, 3), (2, 3, 4)],
+        dtypes=["float64", "float32"], scale=5.0,
+        hint="a >= 0 时保留 1 / (1 + exp(-a))；"
+             "a < 0 时改用 exp(a) / (1 + exp(a))。"
+             "结果要由与输入 dtype 相同的数组算出。"
+    ),
+    ex.same_function(
+        "输入为 ±1e4 时不溢出",
+        stable_sigmoid, F.sigmoid,
+        cases=[(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]),),
+               (np.array([-1e4, 1e4], dtype=np.float32),)],
+        hint="np.where(a >= 0, x, y) 会对每个元素把 x 和 y "
+             "都算一遍，所以即使某个分支的结果最后不用，"
+             "其中的 exp 照样会溢出。先算一次 "
+             "e = np.exp(-np.abs(a))：它至多为 1，"
+             "两种形式都能用它写出来。"
+    ),
     lang="zh",
 )
 
 # %% tags=["solution"] exercise="stable-sigmoid"
 def stable_sigmoid(a):
     a = np.asarray(a)
-    e = np.exp(-np.abs(a))            # 自变量 <= 0 的指数：至多为 1，永不溢出
+    # 自变量 <= 0 的指数：至多为 1，永不溢出
+    e = np.exp(-np.abs(a))
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 

@@ -153,10 +153,13 @@ names = {
 inputs = {"apple": (0, 5.0), "apple_count": (0, 3.4),
           "orange": (0, 1.8), "orange_count": (0, 0.2),
           "tax": (4.6, -0.4)}
-ops = {"mul_apple": (4, 4.2, "×"), "mul_orange": (4, 1.0, "×"),
-       "add_fruit": (6.5, 2.6, "+"), "mul_tax": (9, 2.6, "×")}
+ops = {"mul_apple": (4, 4.2, "×"),
+       "mul_orange": (4, 1.0, "×"),
+       "add_fruit": (6.5, 2.6, "+"),
+       "mul_tax": (9, 2.6, "×")}
 where = {**inputs, "price": (11.5, 2.6)}
-where.update({name: (x, y) for name, (x, y, _) in ops.items()})
+where.update({name: (x, y)
+              for name, (x, y, _) in ops.items()})
 # （起点，终点，前向传递的值，支付金额对它的梯度）
 edges = [
     ("apple", "mul_apple", apple, dapple),
@@ -207,7 +210,8 @@ ax.text(x + 0.15, y, names["price"], ha="left", va="center",
         fontsize=12)
 for x, y, symbol in ops.values():
     ax.add_patch(plt.Circle((x, y), 0.35, facecolor="white",
-                            edgecolor="0.2", lw=1.5, zorder=3))
+                            edgecolor="0.2", lw=1.5,
+                            zorder=3))
     ax.text(x, y, symbol, ha="center", va="center",
             fontsize=18, zorder=4)
 ax.set_title("边的上方：前向传播的值；"
@@ -302,12 +306,14 @@ class MyAffine:
         self.dW = self.db = None
 
     def forward(self, x):
-        self.x_shape = x.shape                    # (N, D)，图片则是 (N, d1, d2, ...)
-        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        # (N, D)，图片则是 (N, d1, d2, ...)
+        self.x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)  # (N, D)
         return self.x @ self.W + self.b
 
     def backward(self, dout):
-        # 你的代码：设置 self.dW 和 self.db，返回与输入形状相同的 dx
+        # 你的代码：设置 self.dW 和 self.db，
+        # 返回与输入形状相同的 dx
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
         return np.zeros(self.x_shape)
@@ -325,13 +331,25 @@ def new_layer():
 
 
 ex.report(
-    ex.layer_gradients("5 个样本的批次", new_layer, (5, 6),
-                       hint="每个梯度的形状都与它所对应的量相同：dW 与 W 一样是 (D, M)，dx 与 X 一样是 (N, D)。"
-                            "能得到这些形状的乘积只有 X.T @ dout 和 dout @ W.T。"),
-    ex.layer_gradients("只有 1 个样本的批次", new_layer, (1, 6),
-                       hint="偏置被加到了每一行上，所以它的梯度是 dout 沿行方向（axis 0）求和，与 N 是多少无关。"),
-    ex.layer_gradients("3 张 2 x 3 像素的图片，形状为 (3, 2, 3)", new_layer, (3, 2, 3),
-                       hint="dx 的形状必须与该层收到的输入相同：把它 reshape 成 self.x_shape。"),
+    ex.layer_gradients(
+        "5 个样本的批次", new_layer, (5, 6),
+        hint="每个梯度的形状都与它所对应的量相同："
+             "dW 与 W 一样是 (D, M)，dx 与 X 一样是 (N, D)。"
+             "能得到这些形状的乘积只有 X.T @ dout 和 "
+             "dout @ W.T。"
+    ),
+    ex.layer_gradients(
+        "只有 1 个样本的批次", new_layer, (1, 6),
+        hint="偏置被加到了每一行上，所以它的梯度是 dout "
+             "沿行方向（axis 0）求和，"
+             "与 N 是多少无关。"
+    ),
+    ex.layer_gradients(
+        "3 张 2 x 3 像素的图片，形状为 (3, 2, 3)",
+        new_layer, (3, 2, 3),
+        hint="dx 的形状必须与该层收到的输入相同："
+             "把它 reshape 成 self.x_shape。"
+    ),
     lang="zh",
 )
 
@@ -342,15 +360,20 @@ class MyAffine:
         self.dW = self.db = None
 
     def forward(self, x):
-        self.x_shape = x.shape                    # (N, D)，图片则是 (N, d1, d2, ...)
-        self.x = x.reshape(x.shape[0], -1)        # (N, D)
+        # (N, D)，图片则是 (N, d1, d2, ...)
+        self.x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)  # (N, D)
         return self.x @ self.W + self.b
 
     def backward(self, dout):
-        self.dW = self.x.T @ dout                 # (D, N) @ (N, M) -> (D, M)
-        self.db = dout.sum(axis=0)                # 偏置加到了每一行上：沿行求和
-        dx = dout @ self.W.T                      # (N, M) @ (M, D) -> (N, D)
-        return dx.reshape(self.x_shape)           # 恢复成输入的形状（图片仍是图片）
+        # (D, N) @ (N, M) -> (D, M)
+        self.dW = self.x.T @ dout
+        # 偏置加到了每一行上：沿行求和
+        self.db = dout.sum(axis=0)
+        # (N, M) @ (M, D) -> (N, D)
+        dx = dout @ self.W.T
+        # 恢复成输入的形状（图片仍是图片）
+        return dx.reshape(self.x_shape)
 
 # %% [markdown]
 # ## softmax 与交叉熵损失

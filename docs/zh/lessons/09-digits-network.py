@@ -182,7 +182,8 @@ err32 = np.max(np.abs(grads32["W1"] - numeric32) / np.maximum(
 ))
 print("float32 参数下 W1 的最大相对误差：",
       f"{err32:.1e}")
-print("W1 中数值梯度恰好为 0 的有", np.sum(numeric32 == 0),
+print("W1 中数值梯度恰好为 0 的有",
+      np.sum(numeric32 == 0),
       "个，共", numeric32.size, "个")
 print("数值梯度只取这几个值：",
       np.unique(np.round(numeric32, 4)))
@@ -291,12 +292,16 @@ plt.show()
 
 # %% tags=["exercise"] exercise="relu-train-step"
 def relu_train_step(params, X, T, lr):
-    """在批次 (X, T) 上做一步梯度下降：原地更新 params，返回更新前的损失。"""
+    """在批次 (X, T) 上做一步梯度下降：原地更新 params，
+    返回更新前的损失。"""
     A1 = X @ params["W1"] + params["b1"]
-    H = np.maximum(0, A1)                                  # 用 ReLU 代替 sigmoid
+    # 用 ReLU 代替 sigmoid
+    H = np.maximum(0, A1)
     Y = softmax(H @ params["W2"] + params["b2"])
-    # 你的代码：计算 W1、b1、W2、b2 的梯度，与上面的 backward() 一样，只是要经过 ReLU
-    grads = {name: np.zeros_like(p) for name, p in params.items()}
+    # 你的代码：计算 W1、b1、W2、b2 的梯度，
+    # 与上面的 backward() 一样，只是要经过 ReLU
+    grads = {name: np.zeros_like(p)
+             for name, p in params.items()}
     for name in params:
         params[name] -= lr * grads[name]
     return cross_entropy_error(Y, T)
@@ -309,10 +314,16 @@ from nnlib import layers
 
 def reference_step(params, X, T, lr):
     """用 nnlib 的层搭出来的同一步（第 6 课）。"""
-    affine1, relu, affine2 = layers.Affine(params["W1"], params["b1"]), layers.Relu(), layers.Affine(params["W2"], params["b2"])
+    affine1, relu, affine2 = (
+        layers.Affine(params["W1"], params["b1"]),
+        layers.Relu(),
+        layers.Affine(params["W2"], params["b2"]),
+    )
     loss_layer = layers.SoftmaxWithLoss()
-    loss = loss_layer.forward(affine2.forward(relu.forward(affine1.forward(X))), T)
-    affine1.backward(relu.backward(affine2.backward(loss_layer.backward())))
+    loss = loss_layer.forward(
+        affine2.forward(relu.forward(affine1.forward(X))), T)
+    affine1.backward(relu.backward(
+        affine2.backward(loss_layer.backward())))
     for name, layer in (("1", affine1), ("2", affine2)):
         params["W" + name] -= lr * layer.dW
         params["b" + name] -= lr * layer.db
@@ -321,25 +332,39 @@ def reference_step(params, X, T, lr):
 
 start_params = init_params(np.random.default_rng(5))
 ex.report(
-    ex.same_function("32 张图片的批次：损失和更新后的参数", relu_train_step, reference_step,
-                     cases=[(start_params, x_train[:32], T_train[:32], 0.5)],
-                     hint="和 backward() 一样从 delta2 = (Y - T) / N 开始。反向经过 W2 时要用它的转置，"
-                          "而 ReLU 乘的是掩码 (A1 > 0)，不是 H * (1 - H)。"),
-    ex.same_function("只有一张图片的批次", relu_train_step, reference_step,
-                     cases=[(start_params, x_train[:1], T_train[:1], 0.5)],
-                     hint="只有一张图片时，沿错误的轴求和不会引起形状错误："
-                          "偏置的梯度要沿行方向（axis 0）求和，每个单元一个值。"),
+    ex.same_function(
+        "32 张图片的批次：损失和更新后的参数",
+        relu_train_step, reference_step,
+        cases=[
+            (start_params, x_train[:32], T_train[:32], 0.5)
+        ],
+        hint="和 backward() 一样从 delta2 = (Y - T) / N "
+             "开始。反向经过 W2 时要用它的转置，"
+             "而 ReLU 乘的是掩码 (A1 > 0)，"
+             "不是 H * (1 - H)。"
+    ),
+    ex.same_function(
+        "只有一张图片的批次",
+        relu_train_step, reference_step,
+        cases=[(start_params, x_train[:1], T_train[:1], 0.5)],
+        hint="只有一张图片时，沿错误的轴求和不会引起"
+             "形状错误：偏置的梯度要沿行方向（axis 0）求和，"
+             "每个单元一个值。"
+    ),
     lang="zh",
 )
 
 # %% tags=["solution"] exercise="relu-train-step"
 def relu_train_step(params, X, T, lr):
-    """在批次 (X, T) 上做一步梯度下降：原地更新 params，返回更新前的损失。"""
+    """在批次 (X, T) 上做一步梯度下降：原地更新 params，
+    返回更新前的损失。"""
     A1 = X @ params["W1"] + params["b1"]
-    H = np.maximum(0, A1)                                  # 用 ReLU 代替 sigmoid
+    # 用 ReLU 代替 sigmoid
+    H = np.maximum(0, A1)
     Y = softmax(H @ params["W2"] + params["b2"])
-    delta2 = (Y - T) / X.shape[0]                          # (N, 10)
-    delta1 = (delta2 @ params["W2"].T) * (A1 > 0)          # ReLU 的导数：A1 > 0 处为 1，其余为 0
+    delta2 = (Y - T) / X.shape[0]  # (N, 10)
+    # ReLU 的导数：A1 > 0 处为 1，其余为 0
+    delta1 = (delta2 @ params["W2"].T) * (A1 > 0)
     grads = {
         "W1": X.T @ delta1, "b1": delta1.sum(axis=0),
         "W2": H.T @ delta2, "b2": delta2.sum(axis=0),
