@@ -157,7 +157,9 @@ def test_edits_and_solved_exercises_survive_a_reload(page, site_url) -> None:
 def test_switching_to_chinese_keeps_the_code_and_checks_in_chinese(page, site_url) -> None:
     page.locator('a[data-nnlib-lang-switch="zh"]').first.evaluate("a => a.click()")
     page.wait_for_url(re.compile(r"/zh/lessons/02-activation-functions/"))
-    open_lesson(page, page.url)
+    # Load the page afresh (the switch's URL may carry an #anchor, and going to the same URL would only scroll),
+    # now that the Chinese folder's service worker is installed.
+    open_lesson(page, page.url.split("#")[0])
     assert editor_code(page) == FIX, "the reader's code follows them to the other language"
     assert exercise(page).locator(".nnex-badge").inner_text() == "✓ 已完成"
     type_code(page, TEXTBOOK)

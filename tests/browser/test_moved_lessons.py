@@ -65,7 +65,11 @@ def test_work_saved_under_the_old_slug_follows_the_lesson(browser, site_url) -> 
               "exercises": ["stable-sigmoid"]}  # fmt: skip
     ctx = new_context(browser, RequestLog())
     page = ctx.new_page()
-    page.goto(f"{site_url}/en/")  # an origin to write to, as a reader who used the site before the renumbering
+    # An origin to write to, as a reader who used the site before the renumbering; once the service worker controls
+    # the page (its first visit may reload the page once for isolation).
+    page.goto(f"{site_url}/en/", wait_until="networkidle")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+    page.wait_for_load_state("networkidle")
     page.evaluate(f"localStorage.setItem('nnlib:v1:lesson:{old}', {json.dumps(json.dumps(record))})")
     page.goto(f"{site_url}/en/lessons/{new}/")
     page.wait_for_function("self.crossOriginIsolated === true", timeout=20_000)  # after the service worker's reload
