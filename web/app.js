@@ -15,7 +15,8 @@ function el(tag, className, text) {
 }
 
 /**
- * The page toolbar: one row (title, runtime state, Run all, Restart) whose layout never changes with the state,
+ * The page toolbar: one row (runtime state, Run all, Restart; exercises.js adds Reset lesson) whose layout never
+ * changes with the state (no visible title: the state text says what Python is doing; the region keeps its label),
  * a thin loading bar along its bottom edge, and a message row under it after a reset or a loading error.
  */
 function buildToolbar(notebook, kernel, t, idleText) {
@@ -23,7 +24,6 @@ function buildToolbar(notebook, kernel, t, idleText) {
   bar.setAttribute("role", "region");
   bar.setAttribute("aria-label", t.toolbarLabel);
   const row = el("div", "nnrt-toolbar-row");
-  const title = el("span", "nnrt-title", t.toolbarLabel);
   const state = el("span", "nnrt-state", idleText);
   state.setAttribute("role", "status");
   state.setAttribute("aria-live", "polite");
@@ -42,7 +42,7 @@ function buildToolbar(notebook, kernel, t, idleText) {
   const message = el("div", "nnrt-message");
   message.hidden = true;
   message.setAttribute("role", "alert");
-  row.append(title, state, runAll, restart);
+  row.append(state, runAll, restart);
   bar.append(row, progress, message);
 
   const phases = { runtime: t.phaseRuntime, packages: t.phasePackages, python: t.phasePython };

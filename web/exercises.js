@@ -226,8 +226,7 @@ function extendToolbar(notebook, store, exercises, t) {
     store.clear();
     markLessons();
   });
-  const message = toolbar.querySelector(".nnrt-message");
-  toolbar.insertBefore(reset, message);
+  toolbar.querySelector(".nnrt-toolbar-row").append(reset); // on the toolbar's one row, after Restart
   const notSaved = el("p", "nnex-not-saved", t.notSaved);
   notSaved.setAttribute("role", "status");
   notSaved.hidden = store.available;
