@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from browser_helpers import RequestLog, new_context
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -103,3 +105,17 @@ def browser(chromium_path: str) -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def requests_log() -> RequestLog:
+    """Every request of a test module's browser context (see browser_helpers.RequestLog)."""
+    return RequestLog()
+
+
+@pytest.fixture(scope="module")
+def context(browser, requests_log: RequestLog) -> Iterator[object]:
+    """One browser context per test module, its requests recorded in ``requests_log``."""
+    ctx = new_context(browser, requests_log)
+    yield ctx
+    ctx.close()

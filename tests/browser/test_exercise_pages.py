@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_helpers import RequestLog, new_context
+from browser_helpers import new_context
 
 pytestmark = [pytest.mark.slow, pytest.mark.native_only]
 
@@ -73,18 +73,6 @@ def check(page) -> dict:
 
 def saved(page) -> dict:
     return json.loads(page.evaluate(f"localStorage.getItem('nnlib:v1:lesson:{SLUG}')") or "{}")
-
-
-@pytest.fixture(scope="module")
-def requests_log() -> RequestLog:
-    return RequestLog()
-
-
-@pytest.fixture(scope="module")
-def context(browser, requests_log: RequestLog) -> Iterator[object]:
-    ctx = new_context(browser, requests_log)
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture(scope="module")

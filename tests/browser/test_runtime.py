@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_helpers import RequestLog, new_context
+from browser_helpers import new_context
 
 pytestmark = [pytest.mark.slow, pytest.mark.native_only]  # Chromium and an HTTP server: processes, sockets
 
@@ -118,18 +118,6 @@ def record_toolbar_rows(page) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def requests_log() -> RequestLog:
-    return RequestLog()
-
-
-@pytest.fixture(scope="module")
-def context(browser, requests_log: RequestLog) -> Iterator[object]:
-    ctx = new_context(browser, requests_log)
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture(scope="module")
