@@ -1,5 +1,4 @@
-"""End-to-end: every lesson of part I (perceptrons, activation functions, the forward pass, loss functions, numerical
-gradients) in headless Chromium on the offline build, in both languages.
+"""End-to-end: every lesson of the course in headless Chromium on the offline build, in both languages.
 
 For each lesson page: the editors hold exactly the lesson's code (nothing on the page, such as math typesetting,
 altered it), "Run all" runs every cell in order without an error, the figures appear, and the outputs the reader
@@ -21,18 +20,25 @@ from browser_helpers import RequestLog, new_context
 pytestmark = [pytest.mark.slow, pytest.mark.native_only]
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = ["01-perceptrons", "02-activation-functions", "03-forward-pass", "04-loss-functions", "05-numerical-gradients"]
 LOAD_TIMEOUT = 120_000  # ms: cold Pyodide + numpy + matplotlib + nnlib on a busy 2-core machine
 RUN_ALL_TIMEOUT = 300_000
 
-# What the outputs must show once every cell has run (the same numbers in both languages).
+# What the outputs must show once every cell has run (the same numbers in both languages): a lesson's key results.
 EXPECTED = {
     "01-perceptrons": [r"nnlib\S* \[0 1 1 0\]"],
     "02-activation-functions": [r"0\.19661193", r"9\.99954600e-01"],
     "03-forward-pass": [r"0\.912", r"45360"],
     "04-loss-functions": [r"0\.5108256237659907", r"2\.3025850929940455", r"\b400\b"],
     "05-numerical-gradients": [r"\[0 1 1 0 1 0 0 1\]\s+\S+\s+\[0 1 1 0 1 0 0 1\]", r"39760"],
+    "06-computational-graphs": [r"\b715\b"],
+    "09-digits-network": [r"\(\d+, 64\)"],
 }
+LESSONS = sorted(EXPECTED)
+
+
+def test_every_lesson_is_covered() -> None:
+    on_disk = sorted(p.stem for p in (ROOT / "docs" / "en" / "lessons").glob("*.py"))
+    assert LESSONS == on_disk, "give every lesson its expected outputs in EXPECTED"
 
 
 def lesson_code(lang: str, lesson: str) -> list[str]:
