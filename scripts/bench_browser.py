@@ -131,7 +131,8 @@ def training(context, url: str) -> dict:
     ready = page.evaluate("performance.now()")  # polled: a slight overestimate of page load -> ready
     page.wait_for_function("window.nnlibRuntime.kernel.warm === true", timeout=120_000)  # the page's imports
     warmup = page.evaluate("window.nnlibRuntime.kernel.timings.warmup")
-    codes = page.locator(".clipboard-copy-txt").all_text_contents()
+    # The page's runnable cells (an exercise's check and solution are not among them), numbered as data-nnrt-cell.
+    codes = page.evaluate("window.nnlibRuntime.notebook.cells.map((c) => c.editor.getCode())")
     n = next(i + 1 for i, code in enumerate(codes) if "Trainer(" in code)
     clicked = page.evaluate(f"() => {{ document.querySelector('[data-nnrt-cell=\"{n}\"] .nnrt-run').click(); "
                             "return performance.now(); }")
