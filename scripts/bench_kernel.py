@@ -125,6 +125,8 @@ def per_call(kernel, a, b, out, reps):
 rows = []
 for net_name, who, a, b in captured:
     (m, k), n = a.shape, b.shape[1]
+    if ONLY not in f"{net_name} {who} {m}x{k}x{n}":
+        continue
     flop = 2 * m * n * k
     row = {"net": net_name, "product": who, "M": m, "K": k, "N": n, "A": layout(a), "B": layout(b)}
     for variant, pair in kernels.items():
@@ -247,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", default="HEAD", help="git revision whose kernel to compare with (HEAD)")
     parser.add_argument("--rounds", type=int, default=41, help="alternating rounds per product (41)")
+    parser.add_argument("--only", default="", help="time only the products whose 'net product MxKxN' contains this")
     parser.add_argument("--profile", action="store_true", help="profile a SimpleConvNet step instead")
     parser.add_argument("--steps", type=int, default=15, help="steps for --profile (15)")
     parser.add_argument("--mirror", default=os.environ.get("NNLIB_PYODIDE_MIRROR"), help="local Pyodide runtime")
@@ -265,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         old.mkdir()
         _baseline_kernels(args.baseline, old)
         files |= {f"/work/baseline/{name}": old / name for name in simd_kernels.FILES.values()}
-        out = run_in_pyodide(args.mirror, PRODUCTS.replace("ROUNDS", str(args.rounds)), files)
+        program = PRODUCTS.replace("ROUNDS", str(args.rounds)).replace("ONLY", repr(args.only))
+        out = run_in_pyodide(args.mirror, program, files)
     return report_products(out, args)
 
 
