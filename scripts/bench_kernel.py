@@ -17,8 +17,8 @@ work, wall time counts the time slices other processes take, processor time only
 kernels compared this way come out equal within 1-3 % at a load average of 19 on 2 cores; by wall time, 0.25x-4x).
 
 Profile: SimpleConvNet steps with this tree's kernel, each layer's forward and backward timed (medians over the
-steps) and split into the kernel's products and the rest, plus the loss and Adam's update; then cProfile's top
-entries by own time over a few more steps.
+steps) apart from the kernel's products inside it, plus the loss and Adam's update; then cProfile's top entries by
+own time over as many more steps.
 
 Needs Node.js >= 20, `npm ci` (pyodide, wabt) and NNLIB_PYODIDE_MIRROR (or --mirror), the local Pyodide 0.27.7
 runtime with numpy.
@@ -73,6 +73,10 @@ try:  # the Node process's processor time: what a loaded machine's other work do
         return (used.user + used.system) / 1e6
 except ImportError:
     clock = time.perf_counter
+_start = clock()
+for _ in range(200):
+    clock()
+CLOCK_COST = (clock() - _start) / 200  # one reading (tens of microseconds): taken out of each timing
 
 def median(values):
     values = sorted(values)
@@ -120,7 +124,7 @@ def per_call(kernel, a, b, out, reps):
     start = clock()
     for _ in range(reps):
         kernel.matmul(a, b, out)
-    return (clock() - start) / reps
+    return (clock() - start - CLOCK_COST) / reps
 
 rows = []
 for net_name, who, a, b in captured:
@@ -159,13 +163,17 @@ import cProfile, pstats, io
 kernel = simd.active()
 assert kernel is not None, simd.status()
 spent = {}
+nested = [0.0]  # processor time of the timed calls inside the current one, which its own time leaves out
 def timed(key, fn):
     def wrapper(*args, **kwargs):
+        outer, nested[0] = nested[0], 0.0
         start = clock()
         try:
             return fn(*args, **kwargs)
         finally:
-            spent[key] = spent.get(key, 0.0) + clock() - start
+            elapsed = clock() - start
+            spent[key] = spent.get(key, 0.0) + elapsed - nested[0]
+            nested[0] = outer + elapsed
     return wrapper
 
 net = nets.SimpleConvNet(dtype=np.float32, seed=0)
@@ -173,7 +181,11 @@ opt = optimizers.Adam(lr=1e-3)
 step = training_step(net, opt, 0, False)
 for _ in range(3):
     step()
-names = {}
+bare = []
+for _ in range(STEPS):
+    start = clock()
+    step()
+    bare.append(clock() - start)
 for name, layer in [*net.layers.items(), ("loss", net.last_layer)]:
     for method in ("forward", "backward", "backward_params"):
         if hasattr(layer, method):
@@ -182,13 +194,9 @@ opt.update = timed("Adam.update", opt.update)
 kernel_matmul = kernel.matmul
 layer_names = {id(layer): name for name, layer in net.layers.items()}
 def matmul(a, b, out=None):
-    start = clock()
-    try:
-        return kernel_matmul(a, b, out)
-    finally:
-        frame = sys._getframe(2)  # the layer's method (simd.matmul is in between)
-        key = f"{layer_names[id(frame.f_locals['self'])]}.{frame.f_code.co_name}: products"
-        spent[key] = spent.get(key, 0.0) + clock() - start
+    frame = sys._getframe(1).f_back  # the layer's method (simd.matmul is in between)
+    key = f"{layer_names[id(frame.f_locals['self'])]}.{frame.f_code.co_name}: products"
+    return timed(key, kernel_matmul)(a, b, out)
 kernel.matmul = matmul
 samples = []
 for _ in range(STEPS):
@@ -198,9 +206,14 @@ for _ in range(STEPS):
     spent["step"] = clock() - start
     samples.append(dict(spent))
 kernel.matmul = kernel_matmul
+for layer in [*net.layers.values(), net.last_layer]:
+    for method in ("forward", "backward", "backward_params"):
+        layer.__dict__.pop(method, None)
+del opt.update
 result = {key: median([s.get(key, 0.0) for s in samples]) * 1e3 for key in samples[0]}
+result["bare"], result["clock"] = median(bare) * 1e3, CLOCK_COST * 1e3
 print("RESULT " + json.dumps(result))
-profiler = cProfile.Profile()
+profiler = cProfile.Profile(clock)
 profiler.enable()
 for _ in range(STEPS):
     step()
@@ -307,16 +320,20 @@ def report_products(out: str, args: argparse.Namespace) -> int:
 def report_profile(out: str) -> int:
     result = _result(out)
     step = result.pop("step")
+    bare, clock = result.pop("bare"), result.pop("clock")
     products = sum(ms for key, ms in result.items() if key.endswith(": products"))
-    print(f"SimpleConvNet step (float32, batch 100, Adam) in Pyodide under Node {_node()} with the kernel, medians of "
-          f"each part over the steps; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'one step':<40}{step:>9.2f} ms")
-    print(f"{'  all products in the kernel':<40}{products:>9.2f} ms  {100 * products / step:5.1f} %")
-    for key, ms in sorted(result.items(), key=lambda kv: -kv[1]):
-        if not key.endswith(": products"):
-            prod = result.get(key + ": products", 0.0)
-            rest = f"  (products {prod:.2f} ms, the rest {ms - prod:.2f} ms)" if prod else ""
-            print(f"{'  ' + key:<40}{ms:>9.2f} ms  {100 * ms / step:5.1f} %{rest}")
+    print(f"SimpleConvNet step (float32, batch 100, Adam) in Pyodide under Node {_node()} with the kernel: processor "
+          f"time, medians over the steps; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'one step, not timed inside':<40}{bare:>9.2f} ms")
+    print(f"{'one step, timed as below':<40}{step:>9.2f} ms  (one reading of the clock: {1000 * clock:.1f} us)")
+    print(f"{'  all products (in the kernel)':<40}{products:>9.2f} ms  {100 * products / step:5.1f} %")
+    rest = {key: ms for key, ms in result.items() if not key.endswith(": products")}
+    rest["the rest of the step (gradient(), ...)"] = step - sum(result.values())
+    for key, ms in sorted(rest.items(), key=lambda kv: -kv[1]):
+        prod = result.get(key + ": products", 0.0)
+        also = f"  (+ its products {prod:.2f} ms)" if prod else ""
+        print(f"{'  ' + key:<40}{ms:>9.2f} ms  {100 * ms / step:5.1f} %{also}")
+    print("cProfile over as many more steps, by own processor time:")
     print(out.split("RESULT ", 1)[1].split("\n", 1)[1])
     return 0
 
