@@ -276,6 +276,83 @@ SGEMM = """
 
 
 POOL = """
+  ;; nnlib_maxpool and its backward pass below for 2x2 windows (SimpleConvNet's), without the window loops: the same
+  ;; operations in the same order (the same results), about 2x faster (measured in Pyodide under Node).
+  (func $maxpool2 (param $x i32) (param $sy i32) (param $sx i32) (param $oh i32) (param $ow i32) (param $L i32)
+      (param $out i32) (param $win i32)
+    (local $oy i32) (local $ox i32) (local $p i32) (local $end i32) (local $syx i32)
+    (local $m v128) (local $w v128) (local $c v128) (local $gt v128)
+    (local.set $syx (i32.add (local.get $sy) (local.get $sx)))
+    (block $y_done (loop $y_loop
+      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $x_done (loop $x_loop
+        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $sy))
+                                                              (i32.mul (local.get $ox) (local.get $sx))) (i32.const 1))))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
+        (block $l_done (loop $l_loop
+          (br_if $l_done (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $m (v128.load (local.get $p)))
+          (local.set $c (v128.load (i32.add (local.get $p) (local.get $sx))))
+          (local.set $gt (f32x4.gt (local.get $c) (local.get $m)))
+          (local.set $m (f32x4.max (local.get $m) (local.get $c)))
+          (local.set $w (v128.and (local.get $gt) (v128.const i32x4 1 1 1 1)))
+          (local.set $c (v128.load (i32.add (local.get $p) (local.get $sy))))
+          (local.set $gt (f32x4.gt (local.get $c) (local.get $m)))
+          (local.set $m (f32x4.max (local.get $m) (local.get $c)))
+          (local.set $w (v128.bitselect (v128.const i32x4 2 2 2 2) (local.get $w) (local.get $gt)))
+          (local.set $c (v128.load (i32.add (local.get $p) (local.get $syx))))
+          (local.set $gt (f32x4.gt (local.get $c) (local.get $m)))
+          (local.set $m (f32x4.max (local.get $m) (local.get $c)))
+          (local.set $w (v128.bitselect (v128.const i32x4 3 3 3 3) (local.get $w) (local.get $gt)))
+          (v128.store (local.get $out) (local.get $m))
+          (v128.store32_lane 0 (local.get $win)
+            (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $w) (local.get $w)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $win (i32.add (local.get $win) (i32.const 4)))
+          (br $l_loop)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $x_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $y_loop)))
+  )
+
+  (func $maxpool2_backward (param $dout i32) (param $win i32) (param $oh i32) (param $ow i32) (param $L i32)
+      (param $dx i32) (param $sy i32) (param $sx i32)
+    (local $oy i32) (local $ox i32) (local $p i32) (local $end i32) (local $syx i32) (local $d v128) (local $w v128)
+    (local.set $syx (i32.add (local.get $sy) (local.get $sx)))
+    (block $y_done (loop $y_loop
+      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $x_done (loop $x_loop
+        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $p (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $sy))
+                                                               (i32.mul (local.get $ox) (local.get $sx))) (i32.const 1))))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
+        (block $l_done (loop $l_loop
+          (br_if $l_done (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $d (v128.load (local.get $dout)))
+          (local.set $w (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $win)))))
+          (v128.store (local.get $p)
+            (v128.and (local.get $d) (i32x4.eq (local.get $w) (v128.const i32x4 0 0 0 0))))
+          (v128.store (i32.add (local.get $p) (local.get $sx))
+            (v128.and (local.get $d) (i32x4.eq (local.get $w) (v128.const i32x4 1 1 1 1))))
+          (v128.store (i32.add (local.get $p) (local.get $sy))
+            (v128.and (local.get $d) (i32x4.eq (local.get $w) (v128.const i32x4 2 2 2 2))))
+          (v128.store (i32.add (local.get $p) (local.get $syx))
+            (v128.and (local.get $d) (i32x4.eq (local.get $w) (v128.const i32x4 3 3 3 3))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
+          (local.set $win (i32.add (local.get $win) (i32.const 4)))
+          (br $l_loop)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $x_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $y_loop)))
+  )
+
   ;; Max pooling over ph x pw windows that tile the image, on images stored with the batch and channels innermost
   ;; (nnlib's convolution output): pixel (y, x) is a run of L floats (L a multiple of 4) at x + y*sy + x*sx.
   ;; out: (oh, ow, L) floats, win: (oh, ow, L) bytes, the offset dy*pw + dx in its window of each maximum (the first
@@ -284,6 +361,10 @@ POOL = """
       (param $ph i32) (param $pw i32) (param $L i32) (param $out i32) (param $win i32)
     (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dx i32)
     (local $m v128) (local $w v128) (local $c v128) (local $gt v128)
+    (if (i32.and (i32.eq (local.get $ph) (i32.const 2)) (i32.eq (local.get $pw) (i32.const 2))) (then
+      (call $maxpool2 (local.get $x) (local.get $sy) (local.get $sx) (local.get $oh) (local.get $ow) (local.get $L)
+                      (local.get $out) (local.get $win))
+      (return)))
     (block $y_done (loop $y_loop
       (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
       (local.set $ox (i32.const 0))
@@ -334,6 +415,10 @@ POOL = """
       (param $ph i32) (param $pw i32) (param $L i32) (param $dx i32) (param $sy i32) (param $sx i32)
     (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dxo i32)
     (local $d v128) (local $w v128) (local $p i32)
+    (if (i32.and (i32.eq (local.get $ph) (i32.const 2)) (i32.eq (local.get $pw) (i32.const 2))) (then
+      (call $maxpool2_backward (local.get $dout) (local.get $win) (local.get $oh) (local.get $ow) (local.get $L)
+                               (local.get $dx) (local.get $sy) (local.get $sx))
+      (return)))
     (block $y_done (loop $y_loop
       (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
       (local.set $ox (i32.const 0))
