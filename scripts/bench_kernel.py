@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of nnlib's WebAssembly SIMD kernel inside Pyodide under Node (not a test; no site, no browser).
 
-    python scripts/bench_kernel.py [--baseline REF] [--rounds N]   # the matrix products: this tree against REF
-    python scripts/bench_kernel.py --profile [--steps N]            # where a SimpleConvNet step's time goes
+    python scripts/bench_kernel.py [--baseline REF] [--rounds N] [--only TEXT]  # the products: this tree against REF
+    python scripts/bench_kernel.py --profile [--steps N]                         # where a SimpleConvNet step goes
 
 Products (the default): one training step of SimpleConvNet and of TwoLayerNet(784, 50, 10) (float32, batch 100,
 scripts/bench_data.py's batches) runs once with the kernel, recording every product it sends there with its operands

@@ -11,8 +11,8 @@ the fused instruction needs no register for the product, which leaves room for a
 They are assembled by ``wat2wasm`` of the npm package ``wabt`` (pinned in package-lock.json, so the bytes are
 reproducible), then a ``dylink.0`` custom section is put in front: that makes the module an Emscripten side
 module, which Pyodide's own ``dlopen`` places on Pyodide's memory, so ``ctypes.CDLL`` calls it on NumPy's buffers
-directly, with no copy and no JavaScript glue. The module has no memory
-or table of its own (the section says 0 bytes): every byte it touches belongs to arrays the caller passes.
+directly, with no copy and no JavaScript glue. The module has no memory or table of its own (the section says 0
+bytes): every byte it touches belongs to arrays the caller passes.
 
 The matrix product ``nnlib_sgemm`` computes ``C = A B`` (float32; A ``(M, K)`` and B ``(K, N)`` with any byte strides,
 so transposed and sliced views need no copy; C ``(M, N)`` with rows ``ldc`` bytes apart) as in GotoBLAS: blocks of
