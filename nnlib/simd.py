@@ -50,7 +50,7 @@ class Kernel:
         self._sgemm.argtypes = [ctypes.c_int32] * 3 + [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32] * 2 + [
             ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p]
         lib.nnlib_sgemm_work_bytes.restype = ctypes.c_int32
-        self._work = np.empty(lib.nnlib_sgemm_work_bytes() // 4, dtype=np.float32)  # packed blocks of B
+        self._work = np.empty(lib.nnlib_sgemm_work_bytes() // 4, dtype=np.float32)  # packed A and B, edge tile
         self._work_ptr = _ptr(self._work)
         self._maxpool, self._maxpool_backward = lib.nnlib_maxpool, lib.nnlib_maxpool_backward
         self._maxpool.restype = self._maxpool_backward.restype = None

@@ -11,12 +11,15 @@ Prints, from one run:
   * one training step of TwoLayerNet(784, 50, 10) and of SimpleConvNet (float32, batch 100, Adam), as in
     scripts/bench, in the browser (with nnlib's WebAssembly SIMD kernel, and once without it) and natively (one
     thread, like Pyodide), and TensorFlow.js 4.22 on its wasm backend (SIMD) training the same networks on the same
-    batch size in the same browser (scripts/bench_tfjs.js, served from node_modules): ROUNDS alternating rounds of
-    the three, medians. Targets: SimpleConvNet <= 2x native, TwoLayerNet <= 3x, nnlib faster than tfjs-wasm on both;
+    batch size in the same browser (scripts/bench_tfjs.js, served from scripts/tfjs/node_modules): ROUNDS
+    alternating rounds of the three, medians. Targets: SimpleConvNet <= 2x native, TwoLayerNet <= 3x, nnlib faster
+    than tfjs-wasm on both;
   * one epoch of SimpleConvNet on the bundled 5,000-image MNIST subset (batch 100, Adam) in the browser and natively.
 
 Usage: python scripts/bench_browser.py [--site BUILT_SITE_DIR] [--chromium PATH] [--mirror PYODIDE_DIR]
-Needs `npm ci` (TensorFlow.js comes from node_modules).
+TensorFlow.js (about 290 MB) is not part of the project's own npm install: it has its own small npm project in
+scripts/tfjs (package.json and lock), which this script installs there on first use (`npm ci --prefix scripts/tfjs`,
+from the npm registry) and serves from scripts/tfjs/node_modules.
 Without --site it builds the English site into a temporary folder, self-hosted from --mirror (default
 $NNLIB_PYODIDE_MIRROR).
 """
@@ -227,13 +230,21 @@ TFJS_PAGE = """<!doctype html><meta charset="utf-8"><title>TensorFlow.js contend
 """
 
 
+TFJS_PROJECT = ROOT / "scripts" / "tfjs"  # the benchmark's own npm project: TensorFlow.js, pinned by its lock
+
+
 def tfjs_folder(dest: Path) -> Path:
-    """A folder with the TensorFlow.js contender's page, script and library files from node_modules."""
-    modules = ROOT / "node_modules" / "@tensorflow"
+    """A folder with the TensorFlow.js contender's page, script and library files (installed into scripts/tfjs on
+    first use)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_site import ensure_node_modules
+
+    ensure_node_modules(TFJS_PROJECT, "the benchmark's TensorFlow.js contender")
+    modules = TFJS_PROJECT / "node_modules" / "@tensorflow"
     dest.mkdir()
     for src, name in TFJS_FILES.items():
         if not (modules / src).is_file():
-            raise SystemExit(f"{modules / src} is missing: run `npm ci` (TensorFlow.js is a devDependency)")
+            raise SystemExit(f"{modules / src} is missing: run `npm ci --prefix {TFJS_PROJECT}`")
         shutil.copyfile(modules / src, dest / name)
     shutil.copyfile(ROOT / "scripts" / "bench_tfjs.js", dest / "bench_tfjs.js")
     (dest / "index.html").write_text(TFJS_PAGE, encoding="utf-8")

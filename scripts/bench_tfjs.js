@@ -1,7 +1,7 @@
 // TensorFlow.js contender of scripts/bench_browser.py: one training step (Adam, lr 1e-3, batch 100, float32) of the
 // benchmark's two networks, timed in the page with TensorFlow.js's wasm backend (SIMD where the browser has it).
-// Loaded by bench_tfjs.html beside tf.min.js, tf-backend-wasm.min.js and its .wasm files, all from node_modules and
-// served by the benchmark from 127.0.0.1 (never a CDN). window.benchTfjs(backend, {mlpSteps, cnnSteps}) resolves to
+// Loaded by bench_tfjs.html beside tf.min.js, tf-backend-wasm.min.js and its .wasm files, all from the benchmark's own
+// npm project (scripts/tfjs/node_modules) and served by the benchmark from 127.0.0.1 (never a CDN). window.benchTfjs(backend, {mlpSteps, cnnSteps}) resolves to
 // {backend, simd, mlp_ms, cnn_ms}: median milliseconds per step after a warm-up.
 //
 // The networks are nnlib's TwoLayerNet(784, 50, 10) and SimpleConvNet (conv 30 5x5 -> max-pool 2x2 -> ReLU ->

@@ -109,19 +109,20 @@ NOT_FOUND_HTML = """<!doctype html>
 """
 
 
-def ensure_node_modules() -> None:
-    """Run ``npm ci`` when node_modules is missing or older than package-lock.json."""
-    lock = ROOT / "package-lock.json"
-    marker = ROOT / "node_modules" / ".package-lock.json"  # npm writes it on every install
+def ensure_node_modules(project: Path = ROOT, needed_for: str = "the site's JavaScript (KaTeX, the runtime)") -> None:
+    """Run ``npm ci`` in ``project`` (the repository, or a folder with its own package.json and lock, such as
+    scripts/tfjs) when its node_modules is missing or older than its package-lock.json."""
+    lock = project / "package-lock.json"
+    marker = project / "node_modules" / ".package-lock.json"  # npm writes it on every install
     if not lock.exists():
-        raise SystemExit(f"error: {lock} is missing; the site's JavaScript (KaTeX, the runtime) comes from npm")
+        raise SystemExit(f"error: {lock} is missing; {needed_for} comes from npm")
     if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
         return
     npm = shutil.which("npm")
     if npm is None:
-        raise SystemExit("error: npm not found: the site needs Node.js >= 18 with npm (KaTeX and the runtime's JS)")
-    print("npm ci ...", flush=True)
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
+        raise SystemExit(f"error: npm not found: {needed_for} needs Node.js >= 18 with npm")
+    print(f"npm ci --prefix {project} ...", flush=True)
+    subprocess.run([npm, "ci", "--prefix", str(project), "--no-audit", "--no-fund", "--loglevel=error"], check=True)
 
 
 def _pump(proc: subprocess.Popen, prefix: str, sink: list[str]) -> None:

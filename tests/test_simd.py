@@ -2,8 +2,8 @@
 
 This file runs in both runtimes. Inside Pyodide (tests/test_pyodide_suite.py) it compares each variant of the kernel
 this engine runs with NumPy on awkward operands (transposed, sliced, reversed, non-contiguous views; sizes that are
-not multiples of the 5x8 register block or of the 256-wide packed blocks) and checks that the kernel writes nothing
-outside its output; Node 20 has no relaxed SIMD, so there the fallback to the plain variant is what gets exercised
+not multiples of the register blocks, 6x8 relaxed and 5x8 plain, or of the 256-wide packed blocks) and checks that
+the kernel writes nothing outside its output; Node 20 has no relaxed SIMD, so there the fallback to the plain variant is what gets exercised
 (Chromium runs the relaxed one: scripts/bench_browser.py reports which). Natively it checks that nothing changes:
 no kernel loads and every product is NumPy's own. The routing tests use a recording stand-in for the kernel, so they
 check the same thing in both runtimes: which of the layers' products go to the kernel.
@@ -69,10 +69,12 @@ def _operand(rng, shape, layout):
 
 
 LAYOUTS = ["C", "F", "sliced", "reversed", "column-of-3d"]
-# (M, K, N): single elements, sizes below and just past the 5x8 register block and the 256-row/column packed blocks,
-# and the shapes of SimpleConvNet's and TwoLayerNet's products.
-SHAPES = [(1, 1, 1), (4, 3, 7), (5, 8, 8), (6, 9, 9), (11, 257, 3), (3, 2, 263), (17, 600, 529), (1, 300, 1),
-          (100, 784, 50), (784, 100, 50), (100, 50, 10), (576, 26, 30), (26, 576, 30)]  # fmt: skip
+# (M, K, N): single elements; every remainder of M by the register blocks' 6 and 5 rows and of N by their 8 columns
+# (the right-edge tile), also after a first 256-row block of K (the edge then adds to C's partial rows); sizes just
+# past the 256-row/column packed blocks; and the shapes of SimpleConvNet's and TwoLayerNet's products.
+SHAPES = [(1, 1, 1), (4, 3, 7), (5, 8, 8), (6, 9, 9), (7, 10, 12), (11, 257, 3), (3, 2, 263), (17, 600, 529),
+          (1, 300, 1), (8, 300, 4), (9, 513, 13), (10, 270, 14), (2, 260, 5), (4, 300, 15), (12, 7, 6), (100, 784, 50),
+          (784, 100, 50), (100, 50, 10), (576, 26, 30), (26, 576, 30)]  # fmt: skip
 
 
 def test_which_kernel_runs(kernels, fresh_state):
@@ -106,7 +108,8 @@ def test_kernel_writes_only_its_output(kernels):
     """The output as a window of a larger array filled with NaN: everything outside the window stays NaN (edge
     blocks of fewer than 8 columns go through the kernel's own tile), everything inside is the product."""
     rng = np.random.default_rng(7)
-    for m, k, n in [(7, 5, 3), (13, 300, 21), (6, 2, 270)]:
+    edges = [(7, 300, n) for n in range(1, 8)]  # every width of the right-edge tile, after a first block of K
+    for m, k, n in [(7, 5, 3), (13, 300, 21), (6, 2, 270), *edges]:
         a, b = _operand(rng, (m, k), "sliced"), _operand(rng, (k, n), "F")
         for kernel in kernels:
             big = np.full((m + 3, n + 5), np.nan, dtype=np.float32)
