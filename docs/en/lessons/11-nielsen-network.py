@@ -1,0 +1,780 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 11. Michael Nielsen's network
+#
+# Sooner or later you will read networks that other people wrote, in their own conventions. This part of the course
+# reads two of them. The first is the network of Michael Nielsen's free book *Neural Networks and Deep Learning*
+# (chapters 1 and 2), which many people learn from and copy: a class `Network(sizes)` with sigmoid neurons, the
+# quadratic cost, mini-batch stochastic gradient descent and backpropagation written with "deltas". It computes the same
+# things as our networks of part II, but it looks different: every sample is a *column* vector, the weights are
+# lists of matrices, and backpropagation runs one sample at a time.
+#
+# Then we meet a bug that turns up in copies of this code: a mini-batch update that applies only the last sample's
+# gradient. The network still learns, which is what makes the bug dangerous. We reproduce it, explain why it learns
+# anyway, find it with a gradient check, fix it, and measure what it cost. Last, a smaller slip: a cost derivative off
+# by a factor of two, and what that does to the learning rate.
+#
+# **After this lesson you can**
+#
+# * read and write a network in Nielsen's conventions (column vectors, weight matrices of shape (out, in)) and
+#   translate it to ours;
+# * write backpropagation with deltas, one sample at a time and then for a whole mini-batch at once;
+# * check a whole training step, not only the gradients, and recognise a learning rate that is off by a constant
+#   factor;
+# * compare nnlib's [`Network`](../../reference/nets/#nnlib.nets.Network) with your own.
+#
+# **You need** backpropagation and the gradient check (lessons 6 to 8) and mini-batch training on MNIST
+# (lesson 10).
+
+# %%
+import copy
+import random
+import time
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+from nnlib.datasets import load_mnist
+from nnlib.functions import sigmoid
+from nnlib.functions import sigmoid_grad as sigmoid_prime
+from nnlib.gradient import numerical_gradient, relative_error
+
+# %% [markdown]
+# ## The data, Nielsen's way
+#
+# Nielsen feeds the network a Python list of pairs `(x, y)`: `x` is an image as a column vector of shape
+# $(784, 1)$, and `y` its label as a one-hot column $(10, 1)$. For the test images `y` is simply the digit. We build
+# these lists from the bundled MNIST subset (lesson 3): 5,000 training images and 1,000 test images.
+
+# %%
+(x_train, t_train), (x_test, t_test) = load_mnist(subset=True)
+
+
+def one_hot_column(digit):
+    y = np.zeros((10, 1))
+    y[digit] = 1.0
+    return y
+
+
+# float64 columns, the dtype of the weights: a product of
+# float32 and float64 would convert the image every time
+training_data = [
+    (x.reshape(784, 1).astype(np.float64), one_hot_column(t))
+    for x, t in zip(x_train, t_train)]
+test_data = [(x.reshape(784, 1).astype(np.float64), int(t))
+             for x, t in zip(x_test, t_test)]
+# the part of training_data the longer runs below train on
+n_train = 1000
+x, y = training_data[0]
+print(len(training_data), "training pairs,", len(test_data),
+      "test pairs")
+print("x:", x.shape, x.dtype, "  y:", y.shape, y.ravel())
+
+# %% [markdown]
+# ## The network
+#
+# `Network([784, 30, 10])` has 784 inputs, a hidden layer of 30 sigmoid neurons and 10 sigmoid outputs. For each
+# layer after the input it holds a weight matrix and a bias column:
+#
+# $$\mathbf{z}^l = W^l \mathbf{a}^{l-1} + \mathbf{b}^l, \qquad \mathbf{a}^l = \sigma(\mathbf{z}^l),$$
+#
+# with $\mathbf{a}^0 = \mathbf{x}$. Because $\mathbf{a}$ is a column, $W^l$ has shape (neurons of layer $l$,
+# neurons of layer $l-1$), that is (out, in): the *transpose* of our Affine layer's $W$ (in, out), which multiplies
+# rows, $X W + \mathbf{b}$. Same numbers, other orientation. Nielsen draws the initial weights and biases from the
+# standard normal distribution; we do the same, with a seeded generator instead of the global `np.random`, so that
+# every run gives the same numbers.
+#
+# The network answers with the index of its most active output neuron, and `evaluate` counts the test images it gets
+# right. `feedforward` works unchanged on a matrix whose columns are samples (NumPy adds the bias column to every
+# column), so our `evaluate` sends all test images through at once, where Nielsen's loops over them: same count,
+# much faster in a browser.
+
+# %%
+class Network:
+    def __init__(self, sizes, seed=1):
+        rng = np.random.default_rng(seed)
+        self.num_layers = len(sizes)
+        self.sizes = sizes
+        # one bias column and one (out, in) matrix per layer
+        self.biases = [rng.standard_normal((n, 1))
+                       for n in sizes[1:]]
+        self.weights = [rng.standard_normal((n_out, n_in))
+                        for n_in, n_out
+                        in zip(sizes[:-1], sizes[1:])]
+
+    def feedforward(self, a):
+        for b, w in zip(self.biases, self.weights):
+            a = sigmoid(w @ a + b)
+        return a
+
+    def evaluate(self, test_data):
+        """How many test images the network gets right."""
+        # all images at once, one per column
+        X = np.hstack([x for x, _ in test_data])
+        labels = np.array([y for _, y in test_data])
+        guesses = np.argmax(self.feedforward(X), axis=0)
+        return int(np.sum(guesses == labels))
+
+
+net = Network([784, 30, 10])
+print("weights:", [w.shape for w in net.weights])
+print("biases: ", [b.shape for b in net.biases])
+print("untrained:", net.evaluate(test_data), "/",
+      len(test_data))
+
+# %% [markdown]
+# Untrained, it gets about one image in ten right, as guessing would.
+#
+# ## Backpropagation with deltas
+#
+# Nielsen's cost for one sample is the **quadratic cost**
+#
+# $$C_x = \tfrac{1}{2}\,\lVert \mathbf{a}^L - \mathbf{y} \rVert^2,$$
+#
+# and the cost of a mini-batch is the mean of $C_x$ over its samples. The factor $\tfrac{1}{2}$ is there so that the
+# derivative comes out clean: $\partial C_x / \partial \mathbf{a}^L = \mathbf{a}^L - \mathbf{y}$.
+#
+# Backpropagation is organised around the **delta** of each layer, $\boldsymbol{\delta}^l = \partial C_x /
+# \partial \mathbf{z}^l$: how the cost changes with the weighted input of each neuron. Four equations give everything
+# ($\odot$ is the elementwise product):
+#
+# $$\boldsymbol{\delta}^L = (\mathbf{a}^L - \mathbf{y}) \odot \sigma'(\mathbf{z}^L), \qquad
+# \boldsymbol{\delta}^l = \bigl((W^{l+1})^\top \boldsymbol{\delta}^{l+1}\bigr) \odot \sigma'(\mathbf{z}^l),$$
+#
+# $$\frac{\partial C_x}{\partial \mathbf{b}^l} = \boldsymbol{\delta}^l, \qquad
+# \frac{\partial C_x}{\partial W^l} = \boldsymbol{\delta}^l\, (\mathbf{a}^{l-1})^\top .$$
+#
+# They are lesson 6's rules in another notation: the first is the sigmoid's backward pass after the cost's; the second
+# is an Affine layer's backward pass (multiply by the transposed weights) followed by a sigmoid's; the last two are the
+# Affine layer's parameter gradients for one sample, a column times a row. Nielsen names the gradient lists `nabla_b`
+# and `nabla_w` ($\nabla$ for gradient), and indexes layers from the end: `[-1]` is the output layer, `[-l]` the
+# $l$-th from the end.
+
+# %%
+def cost_derivative(output_activations, y):
+    """dC_x/da for the quadratic cost 1/2 ||a - y||^2."""
+    return output_activations - y
+
+
+def quadratic_delta(a, z, y):
+    """delta^L for the quadratic cost: dC_x/da * sigma'(z)."""
+    return cost_derivative(a, y) * sigmoid_prime(z)
+
+
+def backprop(net, x, y, output_delta=quadratic_delta):
+    """Gradients of C_x for one sample: (nabla_b, nabla_w),
+    lists shaped like net.biases and net.weights."""
+    # forward pass, keeping every z and every activation
+    activation = x
+    activations = [x]
+    zs = []
+    for b, w in zip(net.biases, net.weights):
+        z = w @ activation + b
+        zs.append(z)
+        activation = sigmoid(z)
+        activations.append(activation)
+    # backward pass
+    nabla_b = [None] * len(net.biases)
+    nabla_w = [None] * len(net.weights)
+    delta = output_delta(activations[-1], zs[-1], y)
+    nabla_b[-1] = delta
+    nabla_w[-1] = delta @ activations[-2].T
+    for l in range(2, net.num_layers):
+        delta = ((net.weights[-l + 1].T @ delta)
+                 * sigmoid_prime(zs[-l]))
+        nabla_b[-l] = delta
+        nabla_w[-l] = delta @ activations[-l - 1].T
+    return nabla_b, nabla_w
+
+# %% [markdown]
+# Before training with it, a gradient check (lesson 8): a small network with two hidden layers, a random sample, and
+# the cost's numerical gradient with respect to every weight and bias array. `numerical_gradient` nudges the arrays
+# of `small.weights` and `small.biases` in place, and `sample_cost` reads them from there.
+
+# %%
+def sample_cost(net, x, y):
+    return 0.5 * np.sum((net.feedforward(x) - y) ** 2)
+
+
+rng = np.random.default_rng(1)
+small = Network([6, 5, 4, 3], seed=2)
+x_small = rng.standard_normal((6, 1))
+y_small = one_hot_column(1)[:3]
+nabla_b, nabla_w = backprop(small, x_small, y_small)
+for l in range(small.num_layers - 1):
+    for name, p, g in [("w", small.weights[l], nabla_w[l]),
+                       ("b", small.biases[l], nabla_b[l])]:
+        numeric = numerical_gradient(
+            lambda _: sample_cost(small, x_small, y_small), p)
+        print(f"layer {l + 1} {name}: relative error "
+              f"{relative_error(g, numeric):.1e}")
+
+# %% [markdown]
+# All far below $10^{-7}$: backpropagation is right.
+#
+# ## Mini-batch stochastic gradient descent
+#
+# Training shuffles the training list every epoch, cuts it into mini-batches of `mini_batch_size` pairs, and for each
+# mini-batch moves every weight and bias against the mean gradient of its samples:
+#
+# $$W \leftarrow W - \frac{\eta}{m} \sum_{x \in \text{batch}} \frac{\partial C_x}{\partial W}, \qquad m = \text{batch size}.$$
+#
+# Nielsen's `update_mini_batch` does exactly that: back-propagate each sample, add its gradients to the running sums
+# `nabla_b` and `nabla_w`, and take one step with the sums at the end. We give `SGD` the update function as an
+# argument, so that we can try other updates later with the same loop, and we shuffle a copy of the list with a seeded
+# generator (Nielsen shuffles the caller's list with the global `random`).
+
+# %%
+def update_mini_batch(net, mini_batch, eta):
+    nabla_b = [np.zeros(b.shape) for b in net.biases]
+    nabla_w = [np.zeros(w.shape) for w in net.weights]
+    for x, y in mini_batch:
+        delta_nabla_b, delta_nabla_w = backprop(net, x, y)
+        nabla_b = [nb + dnb for nb, dnb
+                   in zip(nabla_b, delta_nabla_b)]
+        nabla_w = [nw + dnw for nw, dnw
+                   in zip(nabla_w, delta_nabla_w)]
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw
+                   for w, nw in zip(net.weights, nabla_w)]
+    net.biases = [b - (eta / m) * nb
+                  for b, nb in zip(net.biases, nabla_b)]
+
+
+def SGD(net, training_data, epochs, mini_batch_size, eta,
+        test_data, update=update_mini_batch, seed=0,
+        verbose=True):
+    """Train net; returns the test accuracy after each
+    epoch."""
+    shuffler = random.Random(seed)
+    training_data = list(training_data)
+    n = len(training_data)
+    accuracies = []
+    for j in range(epochs):
+        shuffler.shuffle(training_data)
+        mini_batches = [training_data[k:k + mini_batch_size]
+                        for k in range(0, n, mini_batch_size)]
+        for mini_batch in mini_batches:
+            update(net, mini_batch, eta)
+        correct = net.evaluate(test_data)
+        accuracies.append(correct / len(test_data))
+        if verbose:
+            print(f"Epoch {j}: {correct} / {len(test_data)}")
+    return accuracies
+
+# %% [markdown]
+# Nielsen trains `Network([784, 30, 10])` with mini-batches of 10 and $\eta = 3.0$. One sample at a time is slow in a
+# browser (every sample costs a few small NumPy calls, each with its overhead), so here are three epochs on the first
+# 1,000 training images:
+
+# %%
+net = Network([784, 30, 10])
+start = time.perf_counter()
+per_sample = SGD(net, training_data[:n_train], 3, 10, 3.0,
+                 test_data)
+seconds = time.perf_counter() - start
+print(f"{seconds:.1f} s, "
+      f"{seconds / 3000 * 1e3:.2f} ms per training sample")
+
+# %% [markdown]
+# It learns. To train on all 5,000 images for many epochs, we need it faster.
+#
+# ## The whole mini-batch at once
+#
+# Nielsen suggests it himself (chapter 2): put the $m$ samples of a mini-batch side by side as the columns of a
+# matrix $X$ of shape $(784, m)$. Every equation above keeps its form, with matrices in place of columns: $Z^l = W^l
+# A^{l-1} + \mathbf{b}^l$ (the bias column is broadcast to every column), the deltas become matrices $\Delta^l$ of shape
+# (neurons, $m$), and the two gradient formulas sum over the samples by themselves:
+#
+# $$\sum_x \frac{\partial C_x}{\partial W^l} = \Delta^l (A^{l-1})^\top, \qquad
+# \sum_x \frac{\partial C_x}{\partial \mathbf{b}^l} = \Delta^l \text{ summed over its columns}.$$
+#
+# The product $\Delta^l (A^{l-1})^\top$ is a sum over the $m$ columns: exactly the sum that `update_mini_batch` built
+# one sample at a time.
+
+# %%
+def backprop_matrix(net, X, Y):
+    """The sums over the columns of X (one sample each) of the
+    per-sample gradients: (nabla_b, nabla_w)."""
+    activations = [X]
+    zs = []
+    for b, w in zip(net.biases, net.weights):
+        zs.append(w @ activations[-1] + b)
+        activations.append(sigmoid(zs[-1]))
+    nabla_b = [None] * len(net.biases)
+    nabla_w = [None] * len(net.weights)
+    delta = quadratic_delta(activations[-1], zs[-1], Y)
+    for l in range(1, net.num_layers):
+        if l > 1:
+            delta = ((net.weights[-l + 1].T @ delta)
+                     * sigmoid_prime(zs[-l]))
+        nabla_b[-l] = delta.sum(axis=1, keepdims=True)
+        nabla_w[-l] = delta @ activations[-l - 1].T
+    return nabla_b, nabla_w
+
+
+def update_mini_batch_matrix(net, mini_batch, eta):
+    X = np.hstack([x for x, _ in mini_batch])
+    Y = np.hstack([y for _, y in mini_batch])
+    nabla_b, nabla_w = backprop_matrix(net, X, Y)
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw
+                   for w, nw in zip(net.weights, nabla_w)]
+    net.biases = [b - (eta / m) * nb
+                  for b, nb in zip(net.biases, nabla_b)]
+
+# %% [markdown]
+# Both updates must take the same step. Two copies of one network, one mini-batch, each update on its copy:
+
+# %%
+def largest_difference(net_a, net_b):
+    return max(np.abs(p - q).max() for p, q in zip(
+        net_a.weights + net_a.biases,
+        net_b.weights + net_b.biases))
+
+
+batch = training_data[:10]
+net_a, net_b = Network([784, 30, 10]), Network([784, 30, 10])
+update_mini_batch(net_a, batch, 3.0)
+update_mini_batch_matrix(net_b, batch, 3.0)
+print("largest difference after one step:",
+      largest_difference(net_a, net_b))
+
+for update in [update_mini_batch, update_mini_batch_matrix]:
+    start = time.perf_counter()
+    for k in range(0, 500, 10):
+        update(net_a, training_data[k:k + 10], 3.0)
+    ms = (time.perf_counter() - start) / 50 * 1e3
+    print(f"{update.__name__:25}: {ms:5.2f} ms per batch")
+
+# %% [markdown]
+# The same step, up to rounding, several times faster. Same steps also means the same training: the three epochs on
+# 1,000 images from above, with the same shuffles, now in matrix form:
+
+# %%
+net = Network([784, 30, 10])
+start = time.perf_counter()
+per_batch = SGD(net, training_data[:n_train], 3, 10, 3.0,
+                test_data, update=update_mini_batch_matrix)
+print(f"{time.perf_counter() - start:.1f} s; the same "
+      f"accuracies as one sample at a time: "
+      f"{per_batch == per_sample}")
+
+# %% [markdown]
+# ### Exercise: the deltas of another cost
+#
+# Only the first delta equation knows the cost: $\boldsymbol{\delta}^L = \partial C_x / \partial \mathbf{a}^L
+# \odot \sigma'(\mathbf{z}^L)$; the rest of backpropagation stays the same whatever the cost. Nielsen's chapter 3
+# replaces the quadratic cost by the **cross-entropy** for sigmoid outputs,
+#
+# $$C_x = -\sum_j \bigl[y_j \ln a_j + (1 - y_j) \ln (1 - a_j)\bigr].$$
+#
+# Write `cross_entropy_delta(a, z, y)`, which returns $\boldsymbol{\delta}^L$ for this cost from the output
+# activations `a` $= \sigma(\mathbf{z})$, the weighted inputs `z` and the target `y` (columns, or matrices with one
+# column per sample). Differentiate $C_x$ with respect to $a_j$, multiply by $\sigma'(z_j) = a_j (1 - a_j)$, and
+# simplify. The check compares your delta with the exact one, on saturated neurons too ($z = \pm 40$, where $a$ is
+# 1 or 0 to the last bit), and runs a gradient check of the whole backpropagation with your delta.
+
+# %% tags=["exercise"] exercise="cross-entropy-delta"
+def cross_entropy_delta(a, z, y):
+    """delta^L = dC_x/dz^L for the cross-entropy cost, a =
+    sigmoid(z); a, z, y of shape (10, 1) or (10, m)."""
+    # your code
+    return np.zeros_like(a)
+
+
+# %% tags=["check"] exercise="cross-entropy-delta"
+from nnlib import exercises as ex
+
+
+def numerical_delta(a, z, y, h=1e-5):
+    """dC_x/dz by central differences; C_x is written with
+    logaddexp, which stays finite for saturated neurons."""
+    def cost(z):
+        # -ln a = log(1 + e^-z), -ln(1 - a) = log(1 + e^z)
+        return (y * np.logaddexp(0, -z)
+                + (1 - y) * np.logaddexp(0, z))
+    return (cost(z + h) - cost(z - h)) / (2 * h)
+
+
+def cross_entropy_cost(net, x, y):
+    a = net.feedforward(x)
+    return -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a))
+
+
+def ce_gradient_check(output_delta):
+    """Backprop with output_delta against the numerical
+    gradients of the cross-entropy cost (largest error)."""
+    try:
+        nabla_b, nabla_w = backprop(small, x_small, y_small,
+                                    output_delta=output_delta)
+        return max(relative_error(g, numerical_gradient(
+            lambda _: cross_entropy_cost(small, x_small,
+                                         y_small), p))
+            for g, p in zip(nabla_w + nabla_b,
+                            small.weights + small.biases))
+    except Exception:
+        return np.inf
+
+
+rng = np.random.default_rng(3)
+z_random = rng.standard_normal((10, 4)) * 3
+y_random = np.eye(10)[:, rng.integers(0, 10, 4)]
+z_saturated = np.array([[40.0], [-40.0], [40.0], [-40.0]])
+y_saturated = np.array([[1.0], [0.0], [0.0], [1.0]])
+ex.report(
+    ex.same_function(
+        "random outputs and targets, 4 samples",
+        cross_entropy_delta, numerical_delta,
+        cases=[(sigmoid(z_random), z_random, y_random)],
+        rtol=1e-6, atol=1e-9,
+        hint="dC/da_j = (a_j - y_j) / (a_j (1 - a_j)); "
+             "multiply by sigma'(z_j) = a_j (1 - a_j) and "
+             "simplify: no sigma' is left in the result."),
+    ex.same_function(
+        "saturated neurons, right and wrong",
+        cross_entropy_delta, numerical_delta,
+        cases=[(sigmoid(z_saturated), z_saturated,
+                y_saturated)],
+        rtol=1e-6, atol=1e-9,
+        hint="Where a is exactly 1 or 0, a (1 - a) is 0: "
+             "simplify the fraction on paper instead of "
+             "dividing by it."),
+    ex.close(
+        "a gradient check of backprop with your delta",
+        ce_gradient_check(cross_entropy_delta), 0.0,
+        atol=1e-6,
+        hint="With the right delta^L, backprop's gradients "
+             "match the numerical gradients of the "
+             "cross-entropy cost."),
+    lang="en",
+)
+
+# %% tags=["solution"] exercise="cross-entropy-delta"
+def cross_entropy_delta(a, z, y):
+    """delta^L = dC_x/dz^L for the cross-entropy cost, a =
+    sigmoid(z); a, z, y of shape (10, 1) or (10, m)."""
+    # (a - y) / (a (1 - a)) times sigma'(z) = a (1 - a)
+    return a - y
+
+# %% [markdown]
+# The $\sigma'(\mathbf{z}^L)$ cancels. With the quadratic cost, an output neuron that is saturated at the wrong
+# answer ($a \approx 1$ where $y = 0$) has $\sigma' \approx 0$ and hardly learns; with the cross-entropy its delta is
+# as large as its error. That is why chapter 3 of Nielsen's book prefers it, and why our networks of part II pair
+# softmax with the cross-entropy, whose delta is also $Y - T$ (lesson 7).
+#
+# ## A bug that still learns
+#
+# Here is `update_mini_batch` as it appears in more than one copy of this network. Find the difference from ours
+# before reading on.
+
+# %%
+def update_mini_batch_buggy(net, mini_batch, eta):
+    nabla_b = [np.zeros(b.shape) for b in net.biases]
+    nabla_w = [np.zeros(w.shape) for w in net.weights]
+    for x, y in mini_batch:
+        delta_nabla_b, delta_nabla_w = backprop(net, x, y)
+        nabla_b = [nb + dnb for nb, dnb
+                   in zip(nabla_b, delta_nabla_b)]
+        nabla_w = [nw + dnw for nw, dnw
+                   in zip(nabla_w, delta_nabla_w)]
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw for w, nw
+                   in zip(net.weights, delta_nabla_w)]
+    net.biases = [b - (eta / m) * nb for b, nb
+                  in zip(net.biases, delta_nabla_b)]
+
+
+net = Network([784, 30, 10])
+buggy_per_sample = SGD(
+    net, training_data[:n_train], 3, 10, 3.0, test_data,
+    update=update_mini_batch_buggy)
+
+# %% [markdown]
+# No error, no warning, and the accuracy climbs epoch after epoch: nothing looks broken, only slower than the
+# network above. Someone who has never seen the correct version would tune the learning rate and train longer. On the
+# full MNIST, 30 epochs, this update reaches about 90% (the figures are under "Run it locally" below); the correct one
+# reaches 95%.
+#
+# ### Finding it with a gradient check
+#
+# The gradient check of `backprop` passed, so the gradients are right. But a training step is more than the
+# gradients: what matters is the change it makes to the weights. For plain gradient descent that change must be
+# $-\eta$ times the gradient of the mini-batch's *mean* cost, and we can compute that gradient numerically. So we
+# check the **step**: copy the network, run the update on the copy, and compare the change with $-\eta$ times the
+# numerical gradient, on the small network and a mini-batch of five random samples.
+
+# %%
+def batch_cost(net, mini_batch):
+    return np.mean([sample_cost(net, x, y)
+                    for x, y in mini_batch])
+
+
+def step_check(update, net, mini_batch, eta):
+    """Largest relative error between the step update() takes
+    and -eta times the numerical gradient of the mean cost."""
+    after = copy.deepcopy(net)
+    update(after, mini_batch, eta)
+    errors = []
+    for old, new in zip(net.weights + net.biases,
+                        after.weights + after.biases):
+        numeric = numerical_gradient(
+            lambda _: batch_cost(net, mini_batch), old)
+        errors.append(
+            relative_error(new - old, -eta * numeric))
+    return max(errors)
+
+
+small_batch = [(rng.standard_normal((6, 1)),
+                one_hot_column(k % 3)[:3]) for k in range(5)]
+for update in [update_mini_batch, update_mini_batch_matrix,
+               update_mini_batch_buggy]:
+    error = step_check(update, small, small_batch, 3.0)
+    print(f"{update.__name__:25}: step error {error:.1e}")
+
+# %% [markdown]
+# The correct updates agree with the numerical step to about $10^{-9}$; the buggy one is off by order 1. The check
+# would not have failed with a mini-batch of one sample (try it), which is why it uses five.
+#
+# ### Finding it by reading
+#
+# After the loop, the last lines use `delta_nabla_w` and `delta_nabla_b`: the gradients of the *last* sample of the
+# loop, not the sums `nabla_w` and `nabla_b`, which are built with care and never used. The two names differ by one
+# prefix, and Python does not complain, because the loop variable still exists after the loop. A quick test confirms
+# the reading: the mean gradient of a mini-batch cannot depend on the order of its samples, so reversing the
+# mini-batch must not change the step.
+
+# %%
+for update in [update_mini_batch, update_mini_batch_buggy]:
+    net_a, net_b = copy.deepcopy(small), copy.deepcopy(small)
+    update(net_a, small_batch, 3.0)
+    update(net_b, small_batch[::-1], 3.0)
+    print(f"{update.__name__:25}: batch reversed, weights "
+          f"differ by {largest_difference(net_a, net_b):.1e}")
+
+# %% [markdown]
+# ### Why it still learns
+#
+# Each step of the buggy update is
+#
+# $$W \leftarrow W - \frac{\eta}{m}\, \frac{\partial C_x}{\partial W} \quad \text{for the last sample } x
+# \text{ of the mini-batch},$$
+#
+# which is an honest gradient-descent step for one sample, with a learning rate of $\eta / m = 0.3$ instead of 3.0.
+# Since the data are shuffled every epoch, the last sample of a mini-batch is a random sample: the buggy network is
+# trained by per-sample stochastic gradient descent (lesson 9), with a ten times smaller rate, on one sample in ten. The
+# other nine gradients are computed and thrown away. On average the step points the right way, only ten times shorter,
+# so it learns, slowly. Let us verify that description exactly: the buggy step equals the correct update on the last
+# sample alone with rate $\eta/m$.
+
+# %%
+def update_last_sample(net, mini_batch, eta):
+    """What the buggy update does: one step on the last
+    sample, with the rate eta / m."""
+    update_mini_batch_matrix(net, mini_batch[-1:],
+                             eta / len(mini_batch))
+
+
+net_a, net_b = Network([784, 30, 10]), Network([784, 30, 10])
+update_mini_batch_buggy(net_a, batch, 3.0)
+update_last_sample(net_b, batch, 3.0)
+print("buggy update against one step on the last sample:",
+      largest_difference(net_a, net_b))
+
+# %% [markdown]
+# So `update_last_sample` trains exactly as the buggy code does (the same shuffles give the same steps), without
+# computing the nine wasted gradients. With it we can afford longer runs: 30 epochs on the same 1,000 images, the
+# correct update first, then the buggy one, from the same starting weights.
+
+# %%
+start = time.perf_counter()
+net = Network([784, 30, 10])
+correct_curve = SGD(
+    net, training_data[:n_train], 20, 10, 3.0, test_data,
+    update=update_mini_batch_matrix, verbose=False)
+print(f"correct update, {time.perf_counter() - start:.1f} s")
+
+# %%
+start = time.perf_counter()
+net = Network([784, 30, 10])
+buggy_curve = SGD(
+    net, training_data[:n_train], 20, 10, 3.0, test_data,
+    update=update_last_sample, verbose=False)
+print(f"buggy update, {time.perf_counter() - start:.1f} s")
+for name, curve in [("correct", correct_curve),
+                    ("buggy", buggy_curve)]:
+    print(f"{name:7}: test accuracy after 1, 10, 20 epochs: "
+          f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
+
+fig, ax = plt.subplots(figsize=(6, 3.4))
+epochs = range(1, 21)
+ax.plot(epochs, correct_curve, marker="o", markersize=3,
+        label="correct update (mean of the mini-batch)")
+ax.plot(epochs, buggy_curve, marker="s", markersize=3,
+        label="buggy update (last sample only)")
+ax.set_xlabel("epoch")
+ax.set_ylabel("test accuracy")
+ax.set_ylim(0, 1)
+ax.grid(alpha=0.3)
+ax.legend(loc="lower right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The buggy curve rises steadily and keeps rising, but it lags many epochs behind: its 30th epoch is roughly where the
+# correct update was after a few epochs. That is the signature of this bug, a network that is "just slow", and the
+# reason to check the whole step once, with a gradient check, before blaming the learning rate or the architecture.
+# The fix is the one-word change back to `nabla_w` and `nabla_b`, which is our `update_mini_batch`.
+#
+# ## A factor of two in the cost derivative
+#
+# A second slip, smaller and just as silent: a `cost_derivative` that returns $(\mathbf{a} - \mathbf{y}) / 2$. It
+# would be right for the cost $\tfrac{1}{4} \lVert \mathbf{a} - \mathbf{y} \rVert^2$, or it comes from mixing up the
+# two conventions $\lVert \mathbf{a} - \mathbf{y} \rVert^2$ (derivative $2(\mathbf{a} - \mathbf{y})$) and
+# $\tfrac{1}{2} \lVert \mathbf{a} - \mathbf{y} \rVert^2$ (derivative $\mathbf{a} - \mathbf{y}$). The gradient check
+# against the quadratic cost shows it at once, and its numbers are a fingerprint:
+
+# %%
+def half_cost_derivative(output_activations, y):
+    return (output_activations - y) / 2
+
+
+def half_delta(a, z, y):
+    return half_cost_derivative(a, y) * sigmoid_prime(z)
+
+
+nabla_b, nabla_w = backprop(small, x_small, y_small,
+                            output_delta=half_delta)
+numeric = numerical_gradient(
+    lambda _: sample_cost(small, x_small, y_small),
+    small.weights[0])
+ratio = nabla_w[0] / numeric
+print("relative error:", relative_error(nabla_w[0], numeric))
+print("backprop / numerical, smallest and largest:",
+      ratio.min(), ratio.max())
+
+# %% [markdown]
+# A relative error of exactly $1/3$ means a gradient that is off by a constant factor of 2 everywhere:
+# $|g - g/2| / (|g| + |g/2|) = 1/3$. The ratio says which way: every gradient is half what it should be.
+#
+# Every gradient is a product that starts with $\boldsymbol{\delta}^L$, so halving the cost derivative halves every
+# gradient, and a step with rate $\eta$ is exactly a correct step with rate $\eta/2$. The network still trains; it
+# trains as if you had chosen half the learning rate. Let us confirm it: one epoch with the halved derivative and
+# $\eta = 3$, against one epoch of the correct code with $\eta = 1.5$.
+
+# %%
+def update_half_derivative(net, mini_batch, eta):
+    nabla_b = [np.zeros(b.shape) for b in net.biases]
+    nabla_w = [np.zeros(w.shape) for w in net.weights]
+    for x, y in mini_batch:
+        delta_nabla_b, delta_nabla_w = backprop(
+            net, x, y, output_delta=half_delta)
+        nabla_b = [nb + dnb for nb, dnb
+                   in zip(nabla_b, delta_nabla_b)]
+        nabla_w = [nw + dnw for nw, dnw
+                   in zip(nabla_w, delta_nabla_w)]
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw
+                   for w, nw in zip(net.weights, nabla_w)]
+    net.biases = [b - (eta / m) * nb
+                  for b, nb in zip(net.biases, nabla_b)]
+
+
+net_a, net_b = Network([784, 30, 10]), Network([784, 30, 10])
+SGD(net_a, training_data[:500], 1, 10, 3.0, test_data,
+    update=update_half_derivative, verbose=False)
+SGD(net_b, training_data[:500], 1, 10, 1.5, test_data,
+    verbose=False)
+print("halved derivative with eta = 3 against eta = 1.5:",
+      largest_difference(net_a, net_b))
+
+# %% [markdown]
+# The two networks agree to rounding error. A factor of two in a derivative is therefore not a disaster in itself: it
+# is absorbed by the learning rate, and a learning rate found by trial and error with the slip in place works. But the
+# $\eta$ you would report is twice the one that anybody's correct code needs, and a bug that can hide in the learning
+# rate can hide behind other bugs too: the gradient check's 1/3 finds it in a second.
+#
+# Both slips together scale each step: the buggy update on top of a halved derivative is per-sample gradient descent
+# with the rate $\eta / (2m) = 0.15$, on one sample in ten.
+#
+# ## nnlib's `Network`
+#
+# nnlib has Nielsen's network too: [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network), with the same
+# `sizes`, `feedforward`, `update_mini_batch`, `SGD` and `evaluate`. Inside it is a network of nnlib's layers
+# (Affine, Sigmoid, and a `MeanSquaredLoss` that is Nielsen's mean quadratic cost) and its `SGD` runs the whole
+# mini-batch in matrix form, with the samples as rows, our part II's convention. Its `weights` and `biases` are shown in
+# Nielsen's orientation: the same (out, in) matrices and bias columns as ours. Give it our network's starting weights
+# (its `params` hold the row-convention arrays: `W1` is our `weights[0]` transposed) and both must take the same
+# steps.
+
+# %%
+from nnlib.nets import Network as NnlibNetwork
+
+ours = Network([784, 30, 10])
+theirs = NnlibNetwork([784, 30, 10], seed=0)
+print("nnlib's weights:", [w.shape for w in theirs.weights])
+params = {}
+for l, (w, b) in enumerate(zip(ours.weights, ours.biases)):
+    params[f"W{l + 1}"] = w.T
+    params[f"b{l + 1}"] = b.ravel()
+theirs.set_params(params)
+x, y = test_data[0]
+difference = theirs.feedforward(x) - ours.feedforward(x)
+print("outputs for a test image differ by",
+      np.abs(difference).max())
+for k in range(0, 100, 10):
+    update_mini_batch(ours, training_data[k:k + 10], 3.0)
+    theirs.update_mini_batch(training_data[k:k + 10], 3.0)
+print("after 10 steps, largest difference:", max(
+    np.abs(p - q).max() for p, q in zip(
+        ours.weights + ours.biases,
+        theirs.weights + theirs.biases)))
+print("evaluate:", ours.evaluate(test_data), "and",
+      theirs.evaluate(test_data))
+
+# %% [markdown]
+# The same network, two implementations: outputs, steps and test results agree. nnlib's `SGD` takes Nielsen's list
+# of pairs, or the arrays directly, and prints Nielsen's progress lines. Ten epochs on the 5,000 images:
+
+# %%
+net = NnlibNetwork([784, 30, 10], seed=0)
+start = time.perf_counter()
+history = net.SGD((x_train, t_train), 5, 10, 3.0,
+                  test_data=(x_test, t_test))
+print(f"5 epochs in {time.perf_counter() - start:.1f} s")
+
+# %% [markdown]
+# ## Summary
+#
+# * Nielsen's network stores one (out, in) weight matrix and one bias column per layer and feeds column vectors: the
+#   transpose of our row convention, with the same numbers.
+# * Backpropagation with deltas: $\boldsymbol{\delta}^L = \nabla_a C \odot \sigma'(\mathbf{z}^L)$, then
+#   $\boldsymbol{\delta}^l = (W^{l+1})^\top \boldsymbol{\delta}^{l+1} \odot \sigma'(\mathbf{z}^l)$; the gradients
+#   are $\boldsymbol{\delta}^l$ and $\boldsymbol{\delta}^l (\mathbf{a}^{l-1})^\top$. With a mini-batch as the columns
+#   of a matrix, the same equations sum over the samples, several times faster.
+# * An update that applies only the last sample's gradient still learns, because each step is a valid per-sample
+#   gradient step with the rate $\eta / m$: the network is slow, not broken. A gradient check of the *step*, on a
+#   mini-batch of more than one sample, finds it.
+# * A cost derivative off by a factor of two halves the effective learning rate; a gradient check shows it as a
+#   relative error of exactly 1/3.
+#
+# Next: [a multi-layer tanh/softmax network](../12-multilayer-network/), the second network of this part. API
+# reference: [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network),
+# [`nnlib.layers.MeanSquaredLoss`](../../reference/layers/#nnlib.layers.MeanSquaredLoss),
+# [`nnlib.gradient.relative_error`](../../reference/gradient/#nnlib.gradient.relative_error).
+#
+# **Run it locally.** Download this notebook with the button at the top of the page, install nnlib from this
+# repository (`pip install .` in a clone, or the wheel the page offers), and open it in Jupyter. To train on the full
+# MNIST (60,000 training and 10,000 test images), replace `load_mnist(subset=True)` by `load_mnist()` in the data
+# cell (it downloads the files once, or reads them from the folder in `NNLIB_DATA`). Natively, on one core, ...
