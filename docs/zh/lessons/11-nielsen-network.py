@@ -1,0 +1,747 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 11. Michael Nielsen 的网络
+#
+# 学神经网络，迟早要读别人写的代码，而别人有别人的写法。课程的这一部分就来读两个这样的网络。第一个出自 Michael
+# Nielsen 的免费在线书《Neural Networks and Deep Learning》（第 1、2 章），很多人照着它入门，也照着它抄代码：一个
+# `Network(sizes)` 类，sigmoid 神经元，二次代价函数（quadratic cost），小批量（mini-batch）随机梯度下降，以及用
+# “delta”写出的反向传播。它计算的东西和第二部分的网络一样，样子却不同：每个样本是一个**列向量**，权重是一串矩阵组成的
+# 列表，反向传播一次只处理一个样本。
+#
+# 接着我们会遇到一个在这份代码的不少抄本里出现过的错误：小批量更新只用了最后一个样本的梯度。网络照样能学习，这正是它
+# 危险的地方。我们会复现它，解释它为什么还能学，用梯度确认（gradient check）把它找出来，改正它，再量一量它让我们损失了
+# 多少。最后还有一个小一点的疏忽：代价函数的导数差了一个 2 倍，看看它对学习率有什么影响。
+#
+# **学完这一课，你能够**
+#
+# * 读懂并写出 Nielsen 风格的网络（列向量，形状为 (out, in) 的权重矩阵），并把它对应到我们的写法；
+# * 用 delta 写反向传播，先逐个样本，再对整个小批量一次算完；
+# * 检查完整的一步训练（而不只是梯度），认出差了一个常数倍的学习率；
+# * 把 nnlib 的 [`Network`](../../reference/nets/#nnlib.nets.Network) 和你自己写的对照。
+#
+# **需要的基础**：反向传播和梯度确认（第 6～8 课），以及在 MNIST 上的小批量训练（第 10 课）。
+
+# %%
+import copy
+import random
+import time
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+from nnlib.datasets import load_mnist
+from nnlib.functions import sigmoid
+from nnlib.functions import sigmoid_grad as sigmoid_prime
+from nnlib.gradient import numerical_gradient, relative_error
+
+# %% [markdown]
+# ## 按 Nielsen 的方式准备数据
+#
+# Nielsen 给网络的数据是一个 Python 列表，元素是 `(x, y)` 对：`x` 是一张图像，形状为 $(784, 1)$ 的列向量；`y` 是
+# 它的标签，形状为 $(10, 1)$ 的独热编码（one-hot）列向量。测试图像的 `y` 则直接就是数字本身。我们用 nnlib 自带的
+# MNIST 子集（第 3 课）来构造这两个列表：5,000 张训练图像，1,000 张测试图像。
+
+# %%
+(x_train, t_train), (x_test, t_test) = load_mnist(subset=True)
+
+
+def one_hot_column(digit):
+    y = np.zeros((10, 1))
+    y[digit] = 1.0
+    return y
+
+
+# 转成和权重相同的 float64 列向量：float32 和 float64
+# 相乘时，每次都要先转换一遍图像
+training_data = [
+    (x.reshape(784, 1).astype(np.float64), one_hot_column(t))
+    for x, t in zip(x_train, t_train)]
+test_data = [(x.reshape(784, 1).astype(np.float64), int(t))
+             for x, t in zip(x_test, t_test)]
+# 下面的训练单元用多少个样本对：逐个样本计算时，
+# 全部 5,000 个在浏览器里太慢
+n_train = 1000
+x, y = training_data[0]
+print(len(training_data), "个训练样本对，", len(test_data),
+      "个测试样本对")
+print("x:", x.shape, x.dtype, "  y:", y.shape, y.ravel())
+
+# %% [markdown]
+# ## 网络本身
+#
+# `Network([784, 30, 10])` 有 784 个输入，一个含 30 个 sigmoid 神经元的隐藏层，以及 10 个 sigmoid 输出。输入层之后的
+# 每一层都有一个权重矩阵和一个偏置列向量：
+#
+# $$\mathbf{z}^l = W^l \mathbf{a}^{l-1} + \mathbf{b}^l, \qquad \mathbf{a}^l = \sigma(\mathbf{z}^l),$$
+#
+# 其中 $\mathbf{a}^0 = \mathbf{x}$。因为 $\mathbf{a}$ 是列向量，$W^l$ 的形状是（第 $l$ 层的神经元数，第 $l-1$ 层的
+# 神经元数），也就是 (out, in)：正好是我们仿射层（Affine）的 $W$ 的**转置**。我们的 $W$ 形状是 (in, out)，乘的是行向量，
+# $X W + \mathbf{b}$。数还是那些数，只是方向换了。Nielsen 用标准正态分布初始化权重和偏置；我们也一样，只是用一个带种子
+# 的生成器代替全局的 `np.random`，让每次运行得到相同的结果。
+#
+# 网络的回答是输出最大的那个神经元的下标，`evaluate` 数一数测试图像里答对了多少张。`feedforward` 不用改就能处理
+# 一个每列一个样本的矩阵（NumPy 会把偏置列向量加到每一列上），所以我们的 `evaluate` 把所有测试图像一次送进网络，而
+# Nielsen 的版本是逐张循环：数出来的结果一样，在浏览器里却快得多。
+
+# %%
+class Network:
+    def __init__(self, sizes, seed=1):
+        rng = np.random.default_rng(seed)
+        self.num_layers = len(sizes)
+        self.sizes = sizes
+        # 每层一个偏置列向量和一个 (out, in) 矩阵
+        self.biases = [rng.standard_normal((n, 1))
+                       for n in sizes[1:]]
+        self.weights = [rng.standard_normal((n_out, n_in))
+                        for n_in, n_out
+                        in zip(sizes[:-1], sizes[1:])]
+
+    def feedforward(self, a):
+        for b, w in zip(self.biases, self.weights):
+            a = sigmoid(w @ a + b)
+        return a
+
+    def evaluate(self, test_data):
+        """测试图像中网络答对的张数。"""
+        # 所有图像一次算完，每列一张
+        X = np.hstack([x for x, _ in test_data])
+        labels = np.array([y for _, y in test_data])
+        guesses = np.argmax(self.feedforward(X), axis=0)
+        return int(np.sum(guesses == labels))
+
+
+net = Network([784, 30, 10])
+print("权重：", [w.shape for w in net.weights])
+print("偏置：", [b.shape for b in net.biases])
+print("未训练：", net.evaluate(test_data), "/",
+      len(test_data))
+
+# %% [markdown]
+# 还没训练时，它大约只能认对十分之一，和瞎猜一样。
+#
+# ## 用 delta 写反向传播
+#
+# Nielsen 对单个样本使用**二次代价函数**
+#
+# $$C_x = \tfrac{1}{2}\,\lVert \mathbf{a}^L - \mathbf{y} \rVert^2,$$
+#
+# 一个小批量的代价是其中各样本 $C_x$ 的平均值。前面的 $\tfrac{1}{2}$ 是为了让导数干净：
+# $\partial C_x / \partial \mathbf{a}^L = \mathbf{a}^L - \mathbf{y}$。
+#
+# 反向传播围绕每一层的 **delta** 展开：$\boldsymbol{\delta}^l = \partial C_x / \partial \mathbf{z}^l$，即代价随每个
+# 神经元的加权输入如何变化。四个方程就能给出全部梯度（$\odot$ 表示逐元素相乘）：
+#
+# $$\boldsymbol{\delta}^L = (\mathbf{a}^L - \mathbf{y}) \odot \sigma'(\mathbf{z}^L), \qquad
+# \boldsymbol{\delta}^l = \bigl((W^{l+1})^\top \boldsymbol{\delta}^{l+1}\bigr) \odot \sigma'(\mathbf{z}^l),$$
+#
+# $$\frac{\partial C_x}{\partial \mathbf{b}^l} = \boldsymbol{\delta}^l, \qquad
+# \frac{\partial C_x}{\partial W^l} = \boldsymbol{\delta}^l\, (\mathbf{a}^{l-1})^\top .$$
+#
+# 它们就是第 6 课的规则换了一套记号：第一个方程是代价的反向传播接上 sigmoid 的反向传播；第二个是仿射层的反向传播
+# （乘以转置后的权重）再接 sigmoid 的；后两个是单个样本时仿射层参数的梯度，一个列向量乘一个行向量。Nielsen 把梯度
+# 列表叫作 `nabla_b` 和 `nabla_w`（$\nabla$ 表示梯度），并且从后往前给层编号：`[-1]` 是输出层，`[-l]` 是倒数第 $l$ 层。
+
+# %%
+def cost_derivative(output_activations, y):
+    """二次代价函数 1/2 ||a - y||^2 的 dC_x/da。"""
+    return output_activations - y
+
+
+def quadratic_delta(a, z, y):
+    """二次代价函数的 delta^L：dC_x/da * sigma'(z)。"""
+    return cost_derivative(a, y) * sigmoid_prime(z)
+
+
+def backprop(net, x, y, output_delta=quadratic_delta):
+    """单个样本的 C_x 的梯度 (nabla_b, nabla_w)：两个
+    列表，形状分别与 net.biases、net.weights 相同。"""
+    # 前向传播，记下每个 z 和每个激活值
+    activation = x
+    activations = [x]
+    zs = []
+    for b, w in zip(net.biases, net.weights):
+        z = w @ activation + b
+        zs.append(z)
+        activation = sigmoid(z)
+        activations.append(activation)
+    # 反向传播
+    nabla_b = [None] * len(net.biases)
+    nabla_w = [None] * len(net.weights)
+    delta = output_delta(activations[-1], zs[-1], y)
+    nabla_b[-1] = delta
+    nabla_w[-1] = delta @ activations[-2].T
+    for l in range(2, net.num_layers):
+        delta = ((net.weights[-l + 1].T @ delta)
+                 * sigmoid_prime(zs[-l]))
+        nabla_b[-l] = delta
+        nabla_w[-l] = delta @ activations[-l - 1].T
+    return nabla_b, nabla_w
+
+# %% [markdown]
+# 用它训练之前，先做一次梯度确认（第 8 课）：一个有两个隐藏层的小网络，一个随机样本，对每个权重数组和偏置数组求代价
+# 的数值梯度。`numerical_gradient` 原地微调 `small.weights` 和 `small.biases` 里的数组，`sample_cost` 就从那里读取它们。
+
+# %%
+def sample_cost(net, x, y):
+    return 0.5 * np.sum((net.feedforward(x) - y) ** 2)
+
+
+rng = np.random.default_rng(1)
+small = Network([6, 5, 4, 3], seed=2)
+x_small = rng.standard_normal((6, 1))
+y_small = one_hot_column(1)[:3]
+nabla_b, nabla_w = backprop(small, x_small, y_small)
+for l in range(small.num_layers - 1):
+    for name, p, g in [("w", small.weights[l], nabla_w[l]),
+                       ("b", small.biases[l], nabla_b[l])]:
+        numeric = numerical_gradient(
+            lambda _: sample_cost(small, x_small, y_small), p)
+        print(f"第 {l + 1} 层 {name}：相对误差 "
+              f"{relative_error(g, numeric):.1e}")
+
+# %% [markdown]
+# 全都远小于 $10^{-7}$：反向传播是对的。
+#
+# ## 小批量随机梯度下降
+#
+# 训练时，每一轮（epoch）先把训练列表打乱，切成每份 `mini_batch_size` 对的小批量，然后对每个小批量，把每个权重和
+# 偏置沿着其中各样本梯度的平均值的反方向移动：
+#
+# $$W \leftarrow W - \frac{\eta}{m} \sum_{x \in \text{batch}} \frac{\partial C_x}{\partial W}, \qquad m = \text{小批量大小}.$$
+#
+# Nielsen 的 `update_mini_batch` 做的正是这件事：对每个样本做反向传播，把它的梯度累加到 `nabla_b` 和 `nabla_w` 里，
+# 最后用这两个和走一步。我们把更新函数作为参数传给 `SGD`，这样后面可以用同一个循环试别的更新方式；我们还用带种子的
+# 生成器打乱列表的一份副本（Nielsen 用全局的 `random` 直接打乱调用者传进来的列表）。
+
+# %%
+def update_mini_batch(net, mini_batch, eta):
+    nabla_b = [np.zeros(b.shape) for b in net.biases]
+    nabla_w = [np.zeros(w.shape) for w in net.weights]
+    for x, y in mini_batch:
+        delta_nabla_b, delta_nabla_w = backprop(net, x, y)
+        nabla_b = [nb + dnb for nb, dnb
+                   in zip(nabla_b, delta_nabla_b)]
+        nabla_w = [nw + dnw for nw, dnw
+                   in zip(nabla_w, delta_nabla_w)]
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw
+                   for w, nw in zip(net.weights, nabla_w)]
+    net.biases = [b - (eta / m) * nb
+                  for b, nb in zip(net.biases, nabla_b)]
+
+
+def SGD(net, training_data, epochs, mini_batch_size, eta,
+        test_data, update=update_mini_batch, seed=0,
+        verbose=True):
+    """训练 net，返回每一轮之后的测试准确率。"""
+    shuffler = random.Random(seed)
+    training_data = list(training_data)
+    n = len(training_data)
+    accuracies = []
+    for j in range(epochs):
+        shuffler.shuffle(training_data)
+        mini_batches = [training_data[k:k + mini_batch_size]
+                        for k in range(0, n, mini_batch_size)]
+        for mini_batch in mini_batches:
+            update(net, mini_batch, eta)
+        correct = net.evaluate(test_data)
+        accuracies.append(correct / len(test_data))
+        if verbose:
+            print(f"Epoch {j}: {correct} / {len(test_data)}")
+    return accuracies
+
+# %% [markdown]
+# Nielsen 训练 `Network([784, 30, 10])` 时用大小为 10 的小批量和 $\eta = 3.0$ 的学习率。在浏览器里逐个样本计算很慢
+# （每个样本要调用好几次小的 NumPy 运算，每次调用都有开销），所以这里只在前 1,000 张训练图像上训练三轮：
+
+# %%
+sample_net = Network([784, 30, 10])
+start = time.perf_counter()
+SGD(sample_net, training_data[:n_train], 3, 10, 3.0,
+    test_data)
+seconds = time.perf_counter() - start
+print(f"{seconds:.1f} s，"
+      f"每个训练样本 {seconds / 3000 * 1e3:.2f} ms")
+
+# %% [markdown]
+# 它在学：三遍 1,000 张训练图像之后，测试图像从 10%（瞎猜）提高到认对约三分之二。但每个样本一毫秒以上实在太慢：
+# 想在更多图像上训练更久，得让它快起来。
+#
+# ## 一次算完整个小批量
+#
+# 这是 Nielsen 自己在第 2 章提出的办法：把一个小批量的 $m$ 个样本并排放成矩阵 $X$ 的各列，形状为 $(784, m)$。上面的
+# 每个方程形式都不变，只是列向量换成了矩阵：$Z^l = W^l A^{l-1} + \mathbf{b}^l$（偏置列向量广播到每一列），delta 变成
+# 形状为（神经元数，$m$）的矩阵 $\Delta^l$，而两个梯度公式自己就会对样本求和：
+#
+# $$\sum_x \frac{\partial C_x}{\partial W^l} = \Delta^l (A^{l-1})^\top, \qquad
+# \sum_x \frac{\partial C_x}{\partial \mathbf{b}^l} = \Delta^l \text{ 按列求和}.$$
+#
+# 乘积 $\Delta^l (A^{l-1})^\top$ 就是对 $m$ 列的求和：恰好是 `update_mini_batch` 逐个样本累加出来的那个和。
+
+# %%
+def backprop_matrix(net, X, Y):
+    """逐样本梯度对 X 各列（每列一个样本）求和：
+    (nabla_b, nabla_w)。"""
+    activations = [X]
+    zs = []
+    for b, w in zip(net.biases, net.weights):
+        zs.append(w @ activations[-1] + b)
+        activations.append(sigmoid(zs[-1]))
+    nabla_b = [None] * len(net.biases)
+    nabla_w = [None] * len(net.weights)
+    delta = quadratic_delta(activations[-1], zs[-1], Y)
+    for l in range(1, net.num_layers):
+        if l > 1:
+            delta = ((net.weights[-l + 1].T @ delta)
+                     * sigmoid_prime(zs[-l]))
+        nabla_b[-l] = delta.sum(axis=1, keepdims=True)
+        nabla_w[-l] = delta @ activations[-l - 1].T
+    return nabla_b, nabla_w
+
+
+def update_mini_batch_matrix(net, mini_batch, eta):
+    X = np.hstack([x for x, _ in mini_batch])
+    Y = np.hstack([y for _, y in mini_batch])
+    nabla_b, nabla_w = backprop_matrix(net, X, Y)
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw
+                   for w, nw in zip(net.weights, nabla_w)]
+    net.biases = [b - (eta / m) * nb
+                  for b, nb in zip(net.biases, nabla_b)]
+
+# %% [markdown]
+# 两种更新必须走出相同的一步。取同一个网络的两份拷贝、同一个小批量，各用一种更新：
+
+# %%
+def largest_difference(net_a, net_b):
+    return max(np.abs(p - q).max() for p, q in zip(
+        net_a.weights + net_a.biases,
+        net_b.weights + net_b.biases))
+
+
+batch = training_data[:10]
+net_a, net_b = Network([784, 30, 10]), Network([784, 30, 10])
+update_mini_batch(net_a, batch, 3.0)
+update_mini_batch_matrix(net_b, batch, 3.0)
+print("一步之后的最大差异：",
+      largest_difference(net_a, net_b))
+
+for update in [update_mini_batch, update_mini_batch_matrix]:
+    start = time.perf_counter()
+    for k in range(0, 500, 10):
+        update(net_a, training_data[k:k + 10], 3.0)
+    ms = (time.perf_counter() - start) / 50 * 1e3
+    print(f"{update.__name__:25}：每个小批量 {ms:5.2f} ms")
+
+# %% [markdown]
+# 在舍入误差范围内是同一步，却快了好几倍。每一步都相同，训练过程也就相同：还是上面那三轮 1,000 张图像，同样的打乱
+# 顺序，现在用矩阵形式来算，最后打印两个网络权重的最大差异：
+
+# %%
+matrix_net = Network([784, 30, 10])
+start = time.perf_counter()
+SGD(matrix_net, training_data[:n_train], 3, 10, 3.0,
+    test_data, update=update_mini_batch_matrix)
+print(f"{time.perf_counter() - start:.1f} s")
+print("三轮之后，两个网络权重的最大差异：",
+      largest_difference(sample_net, matrix_net))
+
+# %% [markdown]
+# ### 练习：换一个代价函数时的 delta
+#
+# 只有第一个 delta 方程和代价函数有关：$\boldsymbol{\delta}^L = \partial C_x / \partial \mathbf{a}^L \odot
+# \sigma'(\mathbf{z}^L)$；无论代价函数是什么，反向传播的其余部分都不变。Nielsen 在第 3 章把二次代价函数换成了 sigmoid
+# 输出配套的**交叉熵**代价函数，
+#
+# $$C_x = -\sum_j \bigl[y_j \ln a_j + (1 - y_j) \ln (1 - a_j)\bigr].$$
+#
+# 请写出 `cross_entropy_delta(a, z, y)`：根据输出 `a` $= \sigma(\mathbf{z})$、加权输入 `z` 和目标 `y`（列向量，或每列
+# 一个样本的矩阵）返回这个代价函数的 $\boldsymbol{\delta}^L$。先对 $a_j$ 求 $C_x$ 的导数，再乘以
+# $\sigma'(z_j) = a_j (1 - a_j)$，然后化简。检查会把你的 delta 和精确值比较，也包括饱和的神经元（$z = \pm 40$，此时
+# $a$ 精确到最后一位都是 1 或 0），并用你的 delta 对整个反向传播做一次梯度确认。
+
+# %% tags=["exercise"] exercise="cross-entropy-delta"
+def cross_entropy_delta(a, z, y):
+    """交叉熵代价函数的 delta^L = dC_x/dz^L，其中
+    a = sigmoid(z)；a、z、y 的形状为 (10, 1) 或 (10, m)。"""
+    # 在这里写你的代码
+    return np.zeros_like(a)
+
+
+# %% tags=["check"] exercise="cross-entropy-delta"
+from nnlib import exercises as ex
+
+
+def numerical_delta(a, z, y, h=1e-5):
+    """用中心差分求 dC_x/dz；C_x 用 logaddexp 写出，
+    神经元饱和时也不会变成无穷大。"""
+    def cost(z):
+        # -ln a = log(1 + e^-z)，-ln(1 - a) = log(1 + e^z)
+        return (y * np.logaddexp(0, -z)
+                + (1 - y) * np.logaddexp(0, z))
+    return (cost(z + h) - cost(z - h)) / (2 * h)
+
+
+def cross_entropy_cost(net, x, y):
+    a = net.feedforward(x)
+    return -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a))
+
+
+def ce_gradient_check(output_delta):
+    """用 output_delta 做反向传播，与交叉熵代价函数的
+    数值梯度比较，返回最大相对误差。"""
+    try:
+        nabla_b, nabla_w = backprop(small, x_small, y_small,
+                                    output_delta=output_delta)
+        return max(relative_error(g, numerical_gradient(
+            lambda _: cross_entropy_cost(small, x_small,
+                                         y_small), p))
+            for g, p in zip(nabla_w + nabla_b,
+                            small.weights + small.biases))
+    except Exception:
+        return np.inf
+
+
+rng = np.random.default_rng(3)
+z_random = rng.standard_normal((10, 4)) * 3
+y_random = np.eye(10)[:, rng.integers(0, 10, 4)]
+z_saturated = np.array([[40.0], [-40.0], [40.0], [-40.0]])
+y_saturated = np.array([[1.0], [0.0], [0.0], [1.0]])
+ex.report(
+    ex.same_function(
+        "随机的输出和目标，4 个样本",
+        cross_entropy_delta, numerical_delta,
+        cases=[(sigmoid(z_random), z_random, y_random)],
+        rtol=1e-6, atol=1e-9,
+        hint="dC/da_j = (a_j - y_j) / (a_j (1 - a_j))；"
+             "乘以 sigma'(z_j) = a_j (1 - a_j) 后化简："
+             "结果里不再有 sigma'。"),
+    ex.same_function(
+        "饱和的神经元，答对的和答错的",
+        cross_entropy_delta, numerical_delta,
+        cases=[(sigmoid(z_saturated), z_saturated,
+                y_saturated)],
+        rtol=1e-6, atol=1e-9,
+        hint="a 恰好为 1 或 0 时，a (1 - a) 等于 0："
+             "先在纸上把分式化简，不要真的去除以它。"),
+    ex.close(
+        "用你的 delta 对反向传播做梯度确认",
+        ce_gradient_check(cross_entropy_delta), 0.0,
+        atol=1e-6,
+        hint="delta^L 正确时，反向传播的梯度与交叉熵代价"
+             "函数的数值梯度一致。"),
+    lang="zh",
+)
+
+# %% tags=["solution"] exercise="cross-entropy-delta"
+def cross_entropy_delta(a, z, y):
+    """交叉熵代价函数的 delta^L = dC_x/dz^L，其中
+    a = sigmoid(z)；a、z、y 的形状为 (10, 1) 或 (10, m)。"""
+    # (a - y) / (a (1 - a)) 乘以 sigma'(z) = a (1 - a)
+    return a - y
+
+# %% [markdown]
+# $\sigma'(\mathbf{z}^L)$ 被约掉了。用二次代价函数时，一个饱和在错误答案上的输出神经元（$y = 0$ 而 $a \approx 1$）
+# 的 $\sigma' \approx 0$，几乎学不动；用交叉熵时，它的 delta 和它的误差一样大。这就是 Nielsen 在书的第 3 章更推荐
+# 交叉熵的原因，也是我们第二部分的网络把 softmax 和交叉熵误差搭配使用的原因：那里的 delta 同样是 $Y - T$（第 7 课）。
+#
+# ## 一个还能学习的错误
+#
+# 下面是这个网络不止一份抄本里的 `update_mini_batch`。往下读之前，先找找它和我们的版本有什么不同。
+
+# %%
+def update_mini_batch_buggy(net, mini_batch, eta):
+    nabla_b = [np.zeros(b.shape) for b in net.biases]
+    nabla_w = [np.zeros(w.shape) for w in net.weights]
+    for x, y in mini_batch:
+        delta_nabla_b, delta_nabla_w = backprop(net, x, y)
+        nabla_b = [nb + dnb for nb, dnb
+                   in zip(nabla_b, delta_nabla_b)]
+        nabla_w = [nw + dnw for nw, dnw
+                   in zip(nabla_w, delta_nabla_w)]
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw for w, nw
+                   in zip(net.weights, delta_nabla_w)]
+    net.biases = [b - (eta / m) * nb for b, nb
+                  in zip(net.biases, delta_nabla_b)]
+
+
+net = Network([784, 30, 10])
+SGD(net, training_data[:n_train], 3, 10, 3.0, test_data,
+    update=update_mini_batch_buggy)
+
+# %% [markdown]
+# 没有报错，没有警告，准确率一轮比一轮高：看不出哪里坏了，只是比上面的网络慢（把这三轮和正确更新的三轮比一比）。
+# 没见过正确版本的人会去调学习率、多训练几轮；在完整的 MNIST 上，这个更新确实能达到 90% 左右（见下文“在本地运行”
+# 里的实测结果），看上去像是成功了。
+#
+# ### 用梯度确认找出它
+#
+# `backprop` 的梯度确认已经通过，所以梯度是对的。但一步训练不只是梯度：真正要紧的是它让权重变了多少。对普通的梯度
+# 下降，这个变化必须等于 $-\eta$ 乘以小批量**平均**代价的梯度，而这个梯度可以用数值方法算出来。所以我们检查的是
+# **这一步**：复制网络，在副本上执行更新，把变化量和 $-\eta$ 乘以数值梯度相比较；用的是那个小网络和一个由五个随机
+# 样本组成的小批量。
+
+# %%
+def batch_cost(net, mini_batch):
+    return np.mean([sample_cost(net, x, y)
+                    for x, y in mini_batch])
+
+
+def step_check(update, net, mini_batch, eta):
+    """update() 走的一步与 -eta 乘以平均代价的数值梯度
+    之间的最大相对误差。"""
+    after = copy.deepcopy(net)
+    update(after, mini_batch, eta)
+    errors = []
+    for old, new in zip(net.weights + net.biases,
+                        after.weights + after.biases):
+        numeric = numerical_gradient(
+            lambda _: batch_cost(net, mini_batch), old)
+        errors.append(
+            relative_error(new - old, -eta * numeric))
+    return max(errors)
+
+
+small_batch = [(rng.standard_normal((6, 1)),
+                one_hot_column(k % 3)[:3]) for k in range(5)]
+for update in [update_mini_batch, update_mini_batch_matrix,
+               update_mini_batch_buggy]:
+    error = step_check(update, small, small_batch, 3.0)
+    print(f"{update.__name__:25}：这一步的误差 {error:.1e}")
+
+# %% [markdown]
+# 正确的更新和数值算出的一步相差约 $10^{-8}$，完全符合课程的判断规则（小于 $10^{-7}$ 即为正确）；有错误的更新则差了
+# 一个数量级为 1 的量。如果小批量只有一个样本，这个检查是发现不了问题的（可以试试：一个梯度的和就是最后那个梯度），
+# 所以这里用了五个样本。
+#
+# ### 读代码找出它
+#
+# 循环结束后，最后几行用的是 `delta_nabla_w` 和 `delta_nabla_b`：循环中**最后一个**样本的梯度，而不是辛辛苦苦累加出来
+# 却从没用上的 `nabla_w` 和 `nabla_b`。两个名字只差一个前缀；Python 也不会报错，因为循环变量在循环结束后依然存在。
+# 一个简单的测试可以印证这个判断：小批量的平均梯度不可能依赖样本的顺序，所以把小批量倒过来，走的那一步不应该变。
+
+# %%
+for update in [update_mini_batch, update_mini_batch_buggy]:
+    net_a, net_b = copy.deepcopy(small), copy.deepcopy(small)
+    update(net_a, small_batch, 3.0)
+    update(net_b, small_batch[::-1], 3.0)
+    print(f"{update.__name__:25}：小批量倒序后，权重相差 "
+          f"{largest_difference(net_a, net_b):.1e}")
+
+# %% [markdown]
+# ### 为什么它还能学习
+#
+# 有错误的更新每一步都是
+#
+# $$W \leftarrow W - \frac{\eta}{m}\, \frac{\partial C_x}{\partial W} \quad \text{（$x$ 是小批量中的最后一个样本）},$$
+#
+# 这是针对单个样本的、货真价实的一步梯度下降，只不过学习率是 $\eta / m = 0.3$ 而不是 3.0。数据每一轮都重新打乱，
+# 小批量的最后一个样本就是一个随机样本：这个有错误的网络其实是在用逐样本的随机梯度下降（第 9 课）训练，学习率小了
+# 十倍，而且十个样本里只用一个。另外九个梯度算完就扔掉了。平均来看，每一步的方向是对的，只是短了十倍，所以它能学，
+# 只是学得慢。我们来精确地验证这个说法：有错误的一步，等于只用最后一个样本、学习率为 $\eta/m$ 的正确更新。
+
+# %%
+def update_last_sample(net, mini_batch, eta):
+    """有错误的更新实际做的事：只用最后一个样本、
+    以学习率 eta / m 走一步。"""
+    update_mini_batch_matrix(net, mini_batch[-1:],
+                             eta / len(mini_batch))
+
+
+net_a, net_b = Network([784, 30, 10]), Network([784, 30, 10])
+update_mini_batch_buggy(net_a, batch, 3.0)
+update_last_sample(net_b, batch, 3.0)
+print("有错误的更新与只用最后一个样本的一步相比：",
+      largest_difference(net_a, net_b))
+
+# %% [markdown]
+# 所以 `update_last_sample` 的训练过程和有错误的代码完全相同（同样的打乱顺序给出同样的每一步），却不用计算那九个
+# 白白浪费的梯度。有了它，我们就能跑得更久：在同样的 1,000 张图像上训练 20 轮，先用正确的更新，再用有错误的更新，
+# 两者从同样的初始权重出发。
+
+# %%
+start = time.perf_counter()
+net = Network([784, 30, 10])
+correct_curve = SGD(
+    net, training_data[:n_train], 20, 10, 3.0, test_data,
+    update=update_mini_batch_matrix, verbose=False)
+print(f"正确的更新，{time.perf_counter() - start:.1f} s")
+
+# %%
+start = time.perf_counter()
+net = Network([784, 30, 10])
+buggy_curve = SGD(
+    net, training_data[:n_train], 20, 10, 3.0, test_data,
+    update=update_last_sample, verbose=False)
+print(f"有错误的更新，{time.perf_counter() - start:.1f} s")
+for name, curve in [("正确的更新", correct_curve),
+                    ("有错误的更新", buggy_curve)]:
+    print(f"{name}：第 1、10、20 轮后的测试准确率 "
+          f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
+
+fig, ax = plt.subplots(figsize=(6, 3.4))
+epochs = range(1, 21)
+ax.plot(epochs, correct_curve, marker="o", markersize=3,
+        label="正确的更新（小批量的平均梯度）")
+ax.plot(epochs, buggy_curve, marker="s", markersize=3,
+        label="有错误的更新（只用最后一个样本）")
+ax.set_xlabel("轮（epoch）")
+ax.set_ylabel("测试准确率")
+ax.set_ylim(0, 1)
+ax.grid(alpha=0.3)
+ax.legend(loc="lower right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# 有错误的曲线一直在稳步上升，20 轮之后仍在上升，但远远落在后面：20 轮之后，它还不如正确的更新三轮之后的水平。正确
+# 的曲线停在 80% 左右，这是 1,000 张训练图像能让这个网络达到的上限。这就是这个错误的特征：网络“只是慢”。也正因为
+# 如此，在怪学习率或者怪网络结构之前，应该先用梯度确认把完整的一步检查一遍。改正的方法就是把 `delta_nabla_w` 和
+# `delta_nabla_b` 改回 `nabla_w` 和 `nabla_b`，也就是我们的 `update_mini_batch`。
+#
+# ## 代价函数的导数差了 2 倍
+#
+# 第二个疏忽更小，也同样悄无声息：`cost_derivative` 返回的是 $(\mathbf{a} - \mathbf{y}) / 2$。对代价函数
+# $\tfrac{1}{4} \lVert \mathbf{a} - \mathbf{y} \rVert^2$ 来说这是对的；它也可能来自两种约定的混淆：
+# $\lVert \mathbf{a} - \mathbf{y} \rVert^2$（导数为 $2(\mathbf{a} - \mathbf{y})$）和
+# $\tfrac{1}{2} \lVert \mathbf{a} - \mathbf{y} \rVert^2$（导数为 $\mathbf{a} - \mathbf{y}$）。对照二次代价函数做梯度
+# 确认，马上就能看出来，而且它的数值有很明显的特征：
+
+# %%
+def half_cost_derivative(output_activations, y):
+    return (output_activations - y) / 2
+
+
+def half_delta(a, z, y):
+    return half_cost_derivative(a, y) * sigmoid_prime(z)
+
+
+nabla_b, nabla_w = backprop(small, x_small, y_small,
+                            output_delta=half_delta)
+numeric = numerical_gradient(
+    lambda _: sample_cost(small, x_small, y_small),
+    small.weights[0])
+ratio = nabla_w[0] / numeric
+print("相对误差：", relative_error(nabla_w[0], numeric))
+print("反向传播 / 数值梯度，最小值和最大值：",
+      ratio.min(), ratio.max())
+
+# %% [markdown]
+# 相对误差恰好是 $1/3$，说明梯度处处差了一个常数因子 2：$|g - g/2| / (|g| + |g/2|) = 1/3$。比值则说明了方向：每个
+# 梯度都只有应有值的一半。
+#
+# 每个梯度都是以 $\boldsymbol{\delta}^L$ 开头的乘积，所以代价函数的导数减半，所有梯度也都减半；学习率为 $\eta$ 的
+# 一步，恰好就是学习率为 $\eta/2$ 的正确一步。网络照样能训练，只是效果相当于你选了一半的学习率。我们来验证：用减半的
+# 导数、$\eta = 3$ 训练一轮，和用正确代码、$\eta = 1.5$ 训练一轮相比较。
+
+# %%
+def update_half_derivative(net, mini_batch, eta):
+    nabla_b = [np.zeros(b.shape) for b in net.biases]
+    nabla_w = [np.zeros(w.shape) for w in net.weights]
+    for x, y in mini_batch:
+        delta_nabla_b, delta_nabla_w = backprop(
+            net, x, y, output_delta=half_delta)
+        nabla_b = [nb + dnb for nb, dnb
+                   in zip(nabla_b, delta_nabla_b)]
+        nabla_w = [nw + dnw for nw, dnw
+                   in zip(nabla_w, delta_nabla_w)]
+    m = len(mini_batch)
+    net.weights = [w - (eta / m) * nw
+                   for w, nw in zip(net.weights, nabla_w)]
+    net.biases = [b - (eta / m) * nb
+                  for b, nb in zip(net.biases, nabla_b)]
+
+
+net_a, net_b = Network([784, 30, 10]), Network([784, 30, 10])
+SGD(net_a, training_data[:500], 1, 10, 3.0, test_data,
+    update=update_half_derivative, verbose=False)
+SGD(net_b, training_data[:500], 1, 10, 1.5, test_data,
+    verbose=False)
+print("导数减半且 eta = 3，与 eta = 1.5 相比：",
+      largest_difference(net_a, net_b))
+
+# %% [markdown]
+# 两个网络在舍入误差范围内完全一致。所以导数差一个 2 倍本身并不是灾难：它被学习率吸收了，带着这个疏忽反复试出来的
+# 学习率也能用。但你报告的 $\eta$ 是任何正确代码所需学习率的两倍；而且一个能藏在学习率里的错误，也能藏在别的错误后面。
+# 梯度确认给出的 1/3，一秒钟就能把它找出来。
+#
+# 两个疏忽叠在一起时，每一步的缩放也叠在一起：导数减半再加上错误的更新，就是学习率为 $\eta / (2m) = 0.15$、十个样本
+# 只用一个的逐样本梯度下降。
+#
+# ## nnlib 的 `Network`
+#
+# nnlib 里也有 Nielsen 的网络：[`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network)，同样有 `sizes`、
+# `feedforward`、`update_mini_batch`、`SGD` 和 `evaluate`。它内部是由 nnlib 的层搭成的网络（Affine、Sigmoid，以及
+# 相当于 Nielsen 的平均二次代价的 `MeanSquaredLoss`），它的 `SGD` 用矩阵形式一次算完整个小批量，样本按行排列，也就是
+# 第二部分的约定。它的 `weights` 和 `biases` 则按 Nielsen 的方向给出：和我们一样的 (out, in) 矩阵和偏置列向量。把我们
+# 网络的初始权重交给它（它的 `params` 保存的是按行约定的数组：`W1` 是我们的 `weights[0]` 的转置），两者就应该走出
+# 相同的每一步。
+
+# %%
+from nnlib.nets import Network as NnlibNetwork
+
+ours = Network([784, 30, 10])
+theirs = NnlibNetwork([784, 30, 10], seed=0)
+print("nnlib 的权重：", [w.shape for w in theirs.weights])
+params = {}
+for l, (w, b) in enumerate(zip(ours.weights, ours.biases)):
+    params[f"W{l + 1}"] = w.T
+    params[f"b{l + 1}"] = b.ravel()
+theirs.set_params(params)
+x, y = test_data[0]
+difference = theirs.feedforward(x) - ours.feedforward(x)
+print("一张测试图像的输出相差",
+      np.abs(difference).max())
+for k in range(0, 100, 10):
+    update_mini_batch(ours, training_data[k:k + 10], 3.0)
+    theirs.update_mini_batch(training_data[k:k + 10], 3.0)
+print("10 步之后的最大差异：", max(
+    np.abs(p - q).max() for p, q in zip(
+        ours.weights + ours.biases,
+        theirs.weights + theirs.biases)))
+print("evaluate：", ours.evaluate(test_data), "和",
+      theirs.evaluate(test_data))
+
+# %% [markdown]
+# 同一个网络，两种实现：输出、每一步和测试结果都一致。nnlib 的 `SGD` 既接受 Nielsen 的样本对列表，也直接接受数组，
+# 并且打印和 Nielsen 一样的进度行。它比我们的矩阵形式更快（按行而不是按列排列，原地更新，每一步调用的 NumPy 函数
+# 更少），所以这里用全部 5,000 张训练图像训练五轮：
+
+# %%
+net = NnlibNetwork([784, 30, 10], seed=0)
+start = time.perf_counter()
+history = net.SGD((x_train, t_train), 5, 10, 3.0,
+                  test_data=(x_test, t_test))
+print(f"5 轮用时 {time.perf_counter() - start:.1f} s")
+
+# %% [markdown]
+# ## 小结
+#
+# * Nielsen 的网络每层保存一个 (out, in) 的权重矩阵和一个偏置列向量，输入是列向量：它是我们按行约定的转置，数值完全
+#   相同。
+# * 用 delta 写反向传播：$\boldsymbol{\delta}^L = \nabla_a C \odot \sigma'(\mathbf{z}^L)$，然后
+#   $\boldsymbol{\delta}^l = (W^{l+1})^\top \boldsymbol{\delta}^{l+1} \odot \sigma'(\mathbf{z}^l)$；梯度是
+#   $\boldsymbol{\delta}^l$ 和 $\boldsymbol{\delta}^l (\mathbf{a}^{l-1})^\top$。把小批量放成矩阵的各列，同样的方程会
+#   自动对样本求和，速度快好几倍。
+# * 只用最后一个样本梯度的更新照样能学习，因为它的每一步都是学习率为 $\eta / m$ 的、合法的逐样本梯度下降：网络只是
+#   慢，并没有坏。用多于一个样本的小批量对**完整的一步**做梯度确认，就能把它找出来。
+# * 代价函数的导数差 2 倍，相当于有效学习率减半；梯度确认会显示出恰好为 1/3 的相对误差。
+#
+# 下一课：[多层 tanh/softmax 网络](../12-multilayer-network/)，这一部分的第二个网络。API 参考：
+# [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network)、
+# [`nnlib.layers.MeanSquaredLoss`](../../reference/layers/#nnlib.layers.MeanSquaredLoss)、
+# [`nnlib.gradient.relative_error`](../../reference/gradient/#nnlib.gradient.relative_error)。
+#
+# **在本地运行。** FULLRUN_ZH
