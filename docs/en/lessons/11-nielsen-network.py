@@ -285,7 +285,7 @@ start = time.perf_counter()
 SGD(sample_net, training_data[:n_train], 3, 10, 3.0,
     test_data)
 seconds = time.perf_counter() - start
-print(f"{seconds:.1f} s, "
+print(f"{seconds:.1f} s, that is "
       f"{seconds / 3000 * 1e3:.2f} ms per training sample")
 
 # %% [markdown]

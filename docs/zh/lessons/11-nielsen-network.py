@@ -271,8 +271,8 @@ start = time.perf_counter()
 SGD(sample_net, training_data[:n_train], 3, 10, 3.0,
     test_data)
 seconds = time.perf_counter() - start
-print(f"{seconds:.1f} s，"
-      f"每个训练样本 {seconds / 3000 * 1e3:.2f} ms")
+print(f"{seconds:.1f} s，平均每个训练样本 "
+      f"{seconds / 3000 * 1e3:.2f} ms")
 
 # %% [markdown]
 # 它在学：三遍 1,000 张训练图像之后，测试图像从 10%（瞎猜）提高到认对约三分之二。但每个样本一毫秒以上实在太慢：
@@ -434,13 +434,15 @@ ex.report(
                 y_saturated)],
         rtol=1e-6, atol=1e-9,
         hint="a 恰好为 1 或 0 时，a (1 - a) 等于 0："
-             "先在纸上把分式化简，不要真的去除以它。"),
+             "请先在纸上把分式化简，"
+             "不要真的去除以它。"),
     ex.close(
         "用你的 delta 对反向传播做梯度确认",
         ce_gradient_check(cross_entropy_delta), 0.0,
         atol=1e-6,
-        hint="delta^L 正确时，反向传播的梯度与交叉熵代价"
-             "函数的数值梯度一致。"),
+        hint="delta^L 正确时，反向传播算出的梯度"
+             "与交叉熵代价函数的"
+             "数值梯度一致。"),
     lang="zh",
 )
 
@@ -537,8 +539,8 @@ for update in [update_mini_batch, update_mini_batch_buggy]:
     net_a, net_b = copy.deepcopy(small), copy.deepcopy(small)
     update(net_a, small_batch, 3.0)
     update(net_b, small_batch[::-1], 3.0)
-    print(f"{update.__name__:25}：小批量倒序后，权重相差 "
-          f"{largest_difference(net_a, net_b):.1e}")
+    print(f"{update.__name__:25}：小批量倒序后，"
+          f"权重相差 {largest_difference(net_a, net_b):.1e}")
 
 # %% [markdown]
 # ### 为什么它还能学习
@@ -587,8 +589,8 @@ buggy_curve = SGD(
     update=update_last_sample, verbose=False)
 print(f"有错误的更新，{time.perf_counter() - start:.1f} s")
 for name, curve in [("正确的更新", correct_curve),
-                    ("有错误的更新", buggy_curve)]:
-    print(f"{name}：第 1、10、20 轮后的测试准确率 "
+                    ("错误的更新", buggy_curve)]:
+    print(f"{name:7}：第 1、10、20 轮后的测试准确率 "
           f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
 
 fig, ax = plt.subplots(figsize=(6, 3.4))
