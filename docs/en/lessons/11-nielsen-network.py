@@ -620,25 +620,40 @@ for name, curve in [("correct", correct_curve),
     print(f"{name:7}: test accuracy after 1, 10, 20 epochs: "
           f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
 
-fig, ax = plt.subplots(figsize=(6, 3.4))
-epochs = range(1, 21)
-ax.plot(epochs, correct_curve, marker="o", markersize=3,
-        label="correct update (mean of the mini-batch)")
-ax.plot(epochs, buggy_curve, marker="s", markersize=3,
-        label="buggy update (last sample only)")
-ax.set_xlabel("epoch")
-ax.set_ylabel("test accuracy")
-ax.set_ylim(0, 1)
-ax.grid(alpha=0.3)
-ax.legend(loc="lower right")
+epochs = np.arange(1, 21)
+# sample gradients each run has used after each epoch
+used_correct = epochs * n_train
+used_buggy = epochs * (n_train // 10)
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6),
+                               sharey=True)
+for ax, x_correct, x_buggy in [
+        (ax1, epochs, epochs),
+        (ax2, used_correct, used_buggy)]:
+    ax.plot(x_correct, correct_curve, marker="o",
+            markersize=3, label="correct update")
+    ax.plot(x_buggy, buggy_curve, marker="s", markersize=3,
+            label="buggy update (last sample only)")
+    ax.grid(alpha=0.3)
+ax1.set_xticks([1, 5, 10, 15, 20])
+ax1.set_xlabel("epoch")
+ax1.set_ylabel("test accuracy")
+ax1.set_ylim(0, 1)
+ax1.legend(loc="lower right")
+ax2.set_xscale("log")
+ax2.set_xlabel("sample gradients used")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The buggy curve rises steadily and is still rising after 20 epochs, but it lags far behind: after 20 epochs it is
-# below where the correct update was after three. The correct curve flattens at about 80%, the most that 1,000
-# training images give this network. That is the signature of this bug: a network that is "just slow". It is the
-# reason to check the whole step once, with a gradient check, before blaming the learning rate or the architecture.
+# Left, against epochs: the buggy curve rises steadily and is still rising after 20 epochs, but it lags far behind:
+# after 20 epochs it is below where the correct update was after three. The correct curve flattens at about 80%, the
+# most that 1,000 training images give this network. Right, the same curves against the number of sample gradients
+# each run has actually used (the correct update uses all 1,000 per epoch, the buggy one 100): there the two curves
+# nearly coincide. Per gradient used, both move the weights by $\eta/m = 0.3$ times that gradient; the buggy run
+# simply throws nine in ten away, which is the explanation above, measured.
+#
+# That is the signature of this bug: a network that is "just slow". It is the reason to check the whole step once,
+# with a gradient check, before blaming the learning rate or the architecture.
 # The fix is the change back from `delta_nabla_w` and `delta_nabla_b` to `nabla_w` and `nabla_b`: our
 # `update_mini_batch`.
 #
@@ -776,8 +791,8 @@ print(f"5 epochs in {time.perf_counter() - start:.1f} s")
 # * A cost derivative off by a factor of two halves the effective learning rate; a gradient check shows it as a
 #   relative error of exactly 1/3.
 #
-# Next: [a multi-layer tanh/softmax network](../12-multilayer-network/), the second network of this part. API
-# reference: [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network),
+# Next: lesson 12, a multi-layer tanh/softmax network, the second network of this part. API reference:
+# [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network),
 # [`nnlib.layers.MeanSquaredLoss`](../../reference/layers/#nnlib.layers.MeanSquaredLoss),
 # [`nnlib.gradient.relative_error`](../../reference/gradient/#nnlib.gradient.relative_error).
 #

@@ -593,24 +593,39 @@ for name, curve in [("正确的更新", correct_curve),
     print(f"{name:7}：第 1、10、20 轮后的测试准确率 "
           f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
 
-fig, ax = plt.subplots(figsize=(6, 3.4))
-epochs = range(1, 21)
-ax.plot(epochs, correct_curve, marker="o", markersize=3,
-        label="正确的更新（小批量的平均梯度）")
-ax.plot(epochs, buggy_curve, marker="s", markersize=3,
-        label="有错误的更新（只用最后一个样本）")
-ax.set_xlabel("轮（epoch）")
-ax.set_ylabel("测试准确率")
-ax.set_ylim(0, 1)
-ax.grid(alpha=0.3)
-ax.legend(loc="lower right")
+epochs = np.arange(1, 21)
+# 每一轮结束时，两次训练各自用到的样本梯度个数
+used_correct = epochs * n_train
+used_buggy = epochs * (n_train // 10)
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6),
+                               sharey=True)
+for ax, x_correct, x_buggy in [
+        (ax1, epochs, epochs),
+        (ax2, used_correct, used_buggy)]:
+    ax.plot(x_correct, correct_curve, marker="o",
+            markersize=3, label="正确的更新")
+    ax.plot(x_buggy, buggy_curve, marker="s", markersize=3,
+            label="有错误的更新（只用最后一个样本）")
+    ax.grid(alpha=0.3)
+ax1.set_xticks([1, 5, 10, 15, 20])
+ax1.set_xlabel("轮（epoch）")
+ax1.set_ylabel("测试准确率")
+ax1.set_ylim(0, 1)
+ax1.legend(loc="lower right")
+ax2.set_xscale("log")
+ax2.set_xlabel("用到的样本梯度个数")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# 有错误的曲线一直在稳步上升，20 轮之后仍在上升，但远远落在后面：20 轮之后，它还不如正确的更新三轮之后的水平。正确
-# 的曲线停在 80% 左右，这是 1,000 张训练图像能让这个网络达到的上限。这就是这个错误的特征：网络“只是慢”。也正因为
-# 如此，在怪学习率或者怪网络结构之前，应该先用梯度确认把完整的一步检查一遍。改正的方法就是把 `delta_nabla_w` 和
+# 左图以轮为横轴：有错误的曲线一直在稳步上升，20 轮之后仍在上升，但远远落在后面：20 轮之后，它还不如正确的更新
+# 三轮之后的水平。正确的曲线停在 80% 左右，这是 1,000 张训练图像能让这个网络达到的上限。右图是同样两条曲线，横轴
+# 换成每次训练实际用到的样本梯度个数（正确的更新每轮用满 1,000 个，有错误的更新只用 100 个）：这时两条曲线几乎重合。
+# 每用到一个梯度，两者都让权重移动 $\eta/m = 0.3$ 倍的这个梯度；有错误的那次训练只是把十分之九的梯度扔掉了。这正是
+# 上面的解释，现在量出来了。
+#
+# 这就是这个错误的特征：网络“只是慢”。也正因为如此，在怪学习率或者怪网络结构之前，应该先用梯度确认把完整的一步
+# 检查一遍。改正的方法就是把 `delta_nabla_w` 和
 # `delta_nabla_b` 改回 `nabla_w` 和 `nabla_b`，也就是我们的 `update_mini_batch`。
 #
 # ## 代价函数的导数差了 2 倍
@@ -741,9 +756,9 @@ print(f"5 轮用时 {time.perf_counter() - start:.1f} s")
 #   慢，并没有坏。用多于一个样本的小批量对**完整的一步**做梯度确认，就能把它找出来。
 # * 代价函数的导数差 2 倍，相当于有效学习率减半；梯度确认会显示出恰好为 1/3 的相对误差。
 #
-# 下一课：[多层 tanh/softmax 网络](../12-multilayer-network/)，这一部分的第二个网络。API 参考：
+# 下一课：第 12 课，多层 tanh/softmax 网络，这一部分的第二个网络。API 参考：
 # [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network)、
 # [`nnlib.layers.MeanSquaredLoss`](../../reference/layers/#nnlib.layers.MeanSquaredLoss)、
 # [`nnlib.gradient.relative_error`](../../reference/gradient/#nnlib.gradient.relative_error)。
 #
-# **在本地运行。** FULLRUN_ZH
+# **在自己的电脑上运行。** FULLRUN_ZH
