@@ -272,7 +272,7 @@ SGD(sample_net, training_data[:n_train], 3, 10, 3.0,
     test_data)
 seconds = time.perf_counter() - start
 print(f"{seconds:.1f} s，平均每个训练样本 "
-      f"{seconds / 3000 * 1e3:.2f} ms")
+      f"{seconds / (3 * n_train) * 1e3:.2f} ms")
 
 # %% [markdown]
 # 它在学：三遍 1,000 张训练图像之后，测试图像从 10%（瞎猜）提高到认对约三分之二。但每个样本一毫秒以上实在太慢：
@@ -358,6 +358,9 @@ print("三轮之后，两个网络权重的最大差异：",
       largest_difference(sample_net, matrix_net))
 
 # %% [markdown]
+# 准确率相同，300 步之后权重只差约 $10^{-14}$：那是舍入误差。（经过成千上万步，这种差异会逐渐放大，所以两种形式
+# 长时间训练的结果会相差零点几个百分点。）
+#
 # ### 练习：换一个代价函数时的 delta
 #
 # 只有第一个 delta 方程和代价函数有关：$\boldsymbol{\delta}^L = \partial C_x / \partial \mathbf{a}^L \odot
@@ -485,8 +488,8 @@ SGD(net, training_data[:n_train], 3, 10, 3.0, test_data,
 
 # %% [markdown]
 # 没有报错，没有警告，准确率一轮比一轮高：看不出哪里坏了，只是比上面的网络慢（把这三轮和正确更新的三轮比一比）。
-# 没见过正确版本的人会去调学习率、多训练几轮；在完整的 MNIST 上，这个更新确实能达到 90% 左右（见下文“在本地运行”
-# 里的实测结果），看上去像是成功了。
+# 没见过正确版本的人会去调学习率、多训练几轮；在完整的 MNIST 上，这个更新确实能达到 90% 左右（见文末“在自己的
+# 电脑上运行”里的实测结果），看上去像是成功了。
 #
 # ### 用梯度确认找出它
 #
