@@ -618,16 +618,16 @@ buggy_curve = SGD(
     net, training_data[:n_train], 20, 10, 3.0, test_data,
     update=update_last_sample, verbose=False)
 print(f"buggy update, {time.perf_counter() - start:.1f} s")
-for name, curve in [("correct", correct_curve),
-                    ("buggy", buggy_curve)]:
-    print(f"{name:7}: test accuracy after 1, 10, 20 epochs: "
+for name, curve in [("correct update", correct_curve),
+                    ("buggy update", buggy_curve)]:
+    print(f"{name}, test accuracy after 1, 10, 20 epochs:",
           f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
 
 epochs = np.arange(1, 21)
 # sample gradients each run has used after each epoch
 used_correct = epochs * n_train
 used_buggy = epochs * (n_train // 10)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6),
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.5, 3.4),
                                sharey=True)
 for ax, x_correct, x_buggy in [
         (ax1, epochs, epochs),
@@ -731,7 +731,7 @@ print("halved derivative with eta = 3 against eta = 1.5:",
 # Both slips together scale each step: the buggy update on top of a halved derivative is per-sample gradient descent
 # with the rate $\eta / (2m) = 0.15$, on one sample in ten.
 #
-# ## nnlib's `Network`
+# ## nnlib's Network
 #
 # nnlib has Nielsen's network too: [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network), with the same
 # `sizes`, `feedforward`, `update_mini_batch`, `SGD` and `evaluate`. Inside it is a network of nnlib's layers

@@ -592,15 +592,15 @@ buggy_curve = SGD(
     update=update_last_sample, verbose=False)
 print(f"有错误的更新，{time.perf_counter() - start:.1f} s")
 for name, curve in [("正确的更新", correct_curve),
-                    ("错误的更新", buggy_curve)]:
-    print(f"{name:7}：第 1、10、20 轮后的测试准确率 "
+                    ("有错误的更新", buggy_curve)]:
+    print(f"{name}，第 1、10、20 轮后的测试准确率：",
           f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
 
 epochs = np.arange(1, 21)
 # 每一轮结束时，两次训练各自用到的样本梯度个数
 used_correct = epochs * n_train
 used_buggy = epochs * (n_train // 10)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6),
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.5, 3.4),
                                sharey=True)
 for ax, x_correct, x_buggy in [
         (ax1, epochs, epochs),
@@ -700,7 +700,7 @@ print("导数减半且 eta = 3，与 eta = 1.5 相比：",
 # 两个疏忽叠在一起时，每一步的缩放也叠在一起：导数减半再加上错误的更新，就是学习率为 $\eta / (2m) = 0.15$、十个样本
 # 只用一个的逐样本梯度下降。
 #
-# ## nnlib 的 `Network`
+# ## nnlib 的 Network
 #
 # nnlib 里也有 Nielsen 的网络：[`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network)，同样有 `sizes`、
 # `feedforward`、`update_mini_batch`、`SGD` 和 `evaluate`。它内部是由 nnlib 的层搭成的网络（Affine、Sigmoid，以及
