@@ -623,6 +623,7 @@ for name, curve in [("correct update", correct_curve),
     print(f"{name}, test accuracy after 1, 10, 20 epochs:",
           f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
 
+# %%
 epochs = np.arange(1, 21)
 # sample gradients each run has used after each epoch
 used_correct = epochs * n_train

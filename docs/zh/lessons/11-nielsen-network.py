@@ -596,6 +596,7 @@ for name, curve in [("正确的更新", correct_curve),
     print(f"{name}，第 1、10、20 轮后的测试准确率：",
           f"{curve[0]:.3f} {curve[9]:.3f} {curve[19]:.3f}")
 
+# %%
 epochs = np.arange(1, 21)
 # 每一轮结束时，两次训练各自用到的样本梯度个数
 used_correct = epochs * n_train
