@@ -389,8 +389,9 @@ print("weights after three epochs, largest difference:",
 # Write `cross_entropy_delta(a, z, y)`, which returns $\boldsymbol{\delta}^L$ for this cost from the output
 # activations `a` $= \sigma(\mathbf{z})$, the weighted inputs `z` and the target `y` (columns, or matrices with one
 # column per sample). Differentiate $C_x$ with respect to $a_j$, multiply by $\sigma'(z_j) = a_j (1 - a_j)$, and
-# simplify. The check compares your delta with the exact one, on saturated neurons too ($z = \pm 40$, where $a$ is
-# 1 or 0 to the last bit), and runs a gradient check of the whole backpropagation with your delta.
+# simplify. The check compares your delta with one computed by central differences, on saturated neurons too
+# ($z = \pm 40$, where $a$ is 1 or 0 to the last bit), and runs a gradient check of the whole backpropagation with
+# your delta.
 
 # %% tags=["exercise"] exercise="cross-entropy-delta"
 def cross_entropy_delta(a, z, y):

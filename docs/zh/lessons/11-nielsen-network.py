@@ -371,8 +371,8 @@ print("三轮之后，两个网络权重的最大差异：",
 #
 # 请写出 `cross_entropy_delta(a, z, y)`：根据输出 `a` $= \sigma(\mathbf{z})$、加权输入 `z` 和目标 `y`（列向量，或每列
 # 一个样本的矩阵）返回这个代价函数的 $\boldsymbol{\delta}^L$。先对 $a_j$ 求 $C_x$ 的导数，再乘以
-# $\sigma'(z_j) = a_j (1 - a_j)$，然后化简。检查会把你的 delta 和精确值比较，也包括饱和的神经元（$z = \pm 40$，此时
-# $a$ 精确到最后一位都是 1 或 0），并用你的 delta 对整个反向传播做一次梯度确认。
+# $\sigma'(z_j) = a_j (1 - a_j)$，然后化简。检查会把你的 delta 和用中心差分算出的值比较，也包括饱和的神经元
+# （$z = \pm 40$，此时 $a$ 精确到最后一位都是 1 或 0），并用你的 delta 对整个反向传播做一次梯度确认。
 
 # %% tags=["exercise"] exercise="cross-entropy-delta"
 def cross_entropy_delta(a, z, y):
