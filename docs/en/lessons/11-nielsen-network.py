@@ -375,7 +375,7 @@ print("weights after three epochs, largest difference:",
       largest_difference(sample_net, matrix_net))
 
 # %% [markdown]
-# The same accuracies, and weights that differ by about $10^{-14}$ after 300 steps: rounding. (Over tens of thousands
+# The same accuracies, and weights that differ by $10^{-14}$ or less after 300 steps: rounding. (Over tens of thousands
 # of steps such differences grow, so long runs of the two forms end a few tenths of a percent apart.)
 #
 # ### Exercise: the deltas of another cost
