@@ -671,6 +671,6 @@ print("evaluate:", ours.evaluate(test_data), "and",
 # MNIST (60,000 training and 10,000 test images), replace `load_mnist(subset=True)` by `load_mnist()` in the data
 # cell (it downloads the files once, or reads them from the folder named by the environment variable `NNLIB_DATA`)
 # and set `n_train = 60_000`. We ran it that way natively, on one core of a busy shared machine: an epoch took 66 s
-# one sample at a time and 7 s in matrix form, and the whole notebook about 20 minutes. After 20 epochs the correct
+# one sample at a time and 7 s in matrix form, and the whole notebook under 20 minutes. After 20 epochs the correct
 # update gets 95.3% of the 10,000 test images right (90.9% after the first epoch), the buggy one 91.5% (79.1% after
 # the first): about 90%, as promised, and still four points short.
