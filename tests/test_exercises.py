@@ -251,6 +251,16 @@ def relu_train_step(params, X, T, lr):
     return cross_entropy_error(Y, T)
 """,
     },
+    "cross-entropy-delta": {
+        "the quadratic cost's sigma' kept": """
+def cross_entropy_delta(a, z, y):
+    return (a - y) * sigmoid_prime(z)
+""",
+        "the fraction not simplified (0/0 at saturation)": """
+def cross_entropy_delta(a, z, y):
+    return (a - y) / (a * (1 - a)) * sigmoid_prime(z)
+""",
+    },
     "nor-and-not": {
         "NOR with OR's numbers (signs not flipped)": """
 def NOR(X):

@@ -32,6 +32,7 @@ EXPECTED = {
     "05-numerical-gradients": [r"\[0 1 1 0 1 0 0 1\]\s+\S+\s+\[0 1 1 0 1 0 0 1\]", r"39760"],
     "06-computational-graphs": [r"\b715\b"],
     "09-digits-network": [r"\(\d+, 64\)"],
+    "11-nielsen-network": [r"0\.33333", r"1\.0e\+00"],
 }
 LESSONS = sorted(EXPECTED)
 
