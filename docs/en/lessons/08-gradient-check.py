@@ -69,10 +69,11 @@ class TwoLayerNet:
             "b2": np.zeros(output_size),
         }
         p = self.params
-        self.layers = OrderedDict()
-        self.layers["Affine1"] = layers.Affine(p["W1"], p["b1"])
-        self.layers["Relu1"] = layers.Relu()
-        self.layers["Affine2"] = layers.Affine(p["W2"], p["b2"])
+        self.layers = OrderedDict([
+            ("Affine1", layers.Affine(p["W1"], p["b1"])),
+            ("Relu1", layers.Relu()),
+            ("Affine2", layers.Affine(p["W2"], p["b2"])),
+        ])
         self.last_layer = layers.SoftmaxWithLoss()
 
     def predict(self, x):
@@ -89,7 +90,8 @@ class TwoLayerNet:
         dout = self.last_layer.backward(1)
         for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
-        a1, a2 = self.layers["Affine1"], self.layers["Affine2"]
+        a1 = self.layers["Affine1"]
+        a2 = self.layers["Affine2"]
         return {"W1": a1.dW, "b1": a1.db,
                 "W2": a2.dW, "b2": a2.db}
 
@@ -240,8 +242,8 @@ for name in grads_big:
 # Write `check_gradients(loss, params, grads)`: for every array in the dict `params`, compute the numerical gradient
 # of `loss(params)` with respect to it (with `numerical_gradient`, which nudges the array in place), and return a dict
 # with the **largest relative error** between that and `grads[name]`, the backprop gradient. Press **Check** (in
-# Jupyter, run the cell after it): the checks use a loss whose gradient we know, with right gradients, and with
-# gradients that are wrong in one entry.
+# Jupyter, run the cell after it): the checks use a loss whose gradient we know, $\sum W^2 + \sum b^2$, and hand
+# your function gradients that are wrong on purpose, everywhere or in a single entry.
 
 # %% tags=["exercise"] exercise="check-gradients"
 def check_gradients(loss, params, grads):
@@ -275,18 +277,20 @@ def bowl(params):
 
 rng = np.random.default_rng(8)
 W, b = rng.normal(size=(3, 4)), rng.normal(size=4)
-# b = 0: both gradients of b are exactly 0
+# at b = 0 both gradients of b are exactly 0; W's is 1.5
+# times too large
 at_zero = {"W": W, "b": np.zeros(4)}
-right = {"W": 2 * W, "b": np.zeros(4)}
+too_large = {"W": 3 * W, "b": np.zeros(4)}
 # one entry of W with the wrong sign, b's gradient doubled
 wrong_W = 2 * W
 wrong_W[0, 0] *= -1
 wrong = {"W": wrong_W, "b": 4 * b}
 ex.report(
     ex.same_function(
-        "right gradients, some of them exactly 0",
+        "a gradient 1.5 times too large, one exactly 0",
         check_gradients, reference,
-        cases=[(bowl, at_zero, right)], rtol=1e-6, atol=1e-8,
+        cases=[(bowl, at_zero, too_large)],
+        rtol=1e-6, atol=1e-8,
         hint="numerical_gradient(lambda _: loss(params), p) "
              "gives the numerical gradient. Where both "
              "gradients are 0, |a - n| / (|a| + |n|) is 0/0: "
@@ -298,9 +302,9 @@ ex.report(
         cases=[(bowl, {"W": W, "b": b}, wrong)],
         rtol=1e-6, atol=1e-8,
         hint="Return the largest relative error of the "
-             "entries, .max(), not their mean: one wrong entry "
-             "among twelve must show. The denominator adds "
-             "the sizes, np.abs(a) + np.abs(n)."),
+             "entries, .max(), not their mean: one wrong "
+             "entry among twelve must show. The denominator "
+             "adds the sizes, np.abs(a) + np.abs(n)."),
     lang="en",
 )
 
@@ -411,8 +415,8 @@ def plot_errors(ax, errors, title):
     low = FLOOR
     for high, color, label in BANDS:
         ax.axhspan(low, high, color=color, alpha=0.12, lw=0)
-        ax.text(len(errors) - 0.45, np.sqrt(low * high), label,
-                color=color, fontsize=8, va="center")
+        ax.text(len(errors) - 0.45, np.sqrt(low * high),
+                label, color=color, fontsize=8, va="center")
         low = high
     jitter = np.random.default_rng(0)
     for i, e in enumerate(errors.values()):
@@ -431,9 +435,9 @@ def plot_errors(ax, errors, title):
 
 
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.4), sharey=True)
-for ax, affine_class, title in zip(
-        axes, [layers.Affine, AffineNoTranspose, AffineWrongAxis],
-        ["right", "missing transpose", "db over axis 1"]):
+classes = [layers.Affine, AffineNoTranspose, AffineWrongAxis]
+titles = ["right", "missing transpose", "db over axis 1"]
+for ax, affine_class, title in zip(axes, classes, titles):
     a = with_second_layer(affine_class).gradient(x, t)
     plot_errors(ax, {k: relative_errors(a[k], numeric[k])
                      for k in a}, title)
@@ -474,7 +478,7 @@ gradient_check(seq32, x, t)
 
 # %% [markdown]
 # Let us see why by doing the check by hand. The float32 network's *backprop* gradient is fine: it agrees with the
-# float64 one to about six or seven digits, which is what float32 holds. Its *numerical* gradient is another matter:
+# float64 one to about six digits, close to the seven that float32 holds. Its *numerical* gradient is another matter:
 
 # %%
 grads64 = seq.gradient(x, t)
@@ -493,8 +497,9 @@ print("spacing of float32 numbers near the loss:",
 # %% [markdown]
 # Almost every numerical gradient is exactly 0. Float32 numbers near the loss, $2.3$, are $2.4 \times 10^{-7}$ apart:
 # the loss can only move in steps of that size. Nudging a weight by $\pm 10^{-5}$ changes the loss by about
-# $2 \times 10^{-5}$ times its gradient, here at most a few times $10^{-8}$, far less than one step: $f(x + h)$ and
-# $f(x - h)$ round to the same float32, and their difference is 0. Where they do differ, they differ by a whole step,
+# $2 \times 10^{-5}$ times its gradient: for a typical entry of $W_2$ (a gradient of $1.5 \times 10^{-3}$) some
+# $3 \times 10^{-8}$, far less than one step. $f(x + h)$ and $f(x - h)$ round to the same float32, and their
+# difference is 0. Where they do differ, they differ by a whole step,
 # and one step divided by $2h$ is $0.012$, larger than the gradients themselves.
 #
 # A larger $h$ helps only a little. Here is the relative error of $W_2$'s numerical gradient against backprop, for
@@ -584,22 +589,25 @@ slope = grads_kink["b1"][5]
 chord = numeric_kink["b1"][5]
 
 fig, (left, right) = plt.subplots(
-    1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [4, 3]})
+    1, 2, figsize=(9, 3.4), width_ratios=[4, 3])
 left.plot(shifts, curve, color="0.3", lw=2, label="loss")
 left.plot(shifts, slope * shifts, "--", color="tab:blue",
           label=f"backprop slope {slope:.2e}")
 left.plot([-h, h], [curve[20], curve[40]], "o-",
-          color="tab:red", label=f"chord over b ± h {chord:.2e}")
+          color="tab:red",
+          label=f"chord over b ± h {chord:.2e}")
 left.axvline(-2e-6, color="0.6", lw=1, ls=":")
 left.set_xlabel("shift of b1[5]")
 left.set_ylabel("change of the loss")
 left.legend(fontsize=8)
 plot_errors(right, {k: relative_errors(grads_kink[k],
                                        numeric_kink[k])
-                    for k in grads_kink}, "one input 2e-6 from 0")
+                    for k in grads_kink},
+            "one input 2e-6 from 0")
 fig.tight_layout()
 plt.show()
-errors_W1 = relative_errors(grads_kink["W1"], numeric_kink["W1"])
+errors_W1 = relative_errors(grads_kink["W1"],
+                            numeric_kink["W1"])
 rows, cols = np.nonzero(errors_W1 > 1e-3)
 print("entries of W1 above 1e-3:", len(rows),
       " in columns", np.unique(cols))
