@@ -105,7 +105,7 @@ class TwoLayerNet:
 # %% [markdown]
 # Our data: ten of the 8×8 handwritten digits bundled with nnlib (64 pixels each, scaled to $[0, 1]$), and a network
 # with 64 inputs, 10 hidden units and 10 classes, initialised as in the book with weights of standard deviation 0.01.
-# A batch of ten is plenty for a check: the gradient of every parameter depends on every image.
+# A batch of ten is enough for a check, and keeps it quick in the page: 760 parameters, two forward passes each.
 
 # %%
 (x_train, t_train), _ = load_digits()
@@ -414,9 +414,8 @@ def plot_errors(ax, errors, title):
     """One dot per entry, one column per parameter."""
     low = FLOOR
     for high, color, label in BANDS:
-        ax.axhspan(low, high, color=color, alpha=0.12, lw=0)
-        ax.text(len(errors) - 0.45, np.sqrt(low * high),
-                label, color=color, fontsize=8, va="center")
+        ax.axhspan(low, high, color=color, alpha=0.12, lw=0,
+                   label=label)
         low = high
     jitter = np.random.default_rng(0)
     for i, e in enumerate(errors.values()):
@@ -429,12 +428,12 @@ def plot_errors(ax, errors, title):
     ticks = 10.0 ** np.arange(-16, 1, 4)
     ax.set_yticks(ticks, ["0"] + [f"1e{k}" for k in
                                   range(-12, 1, 4)])
-    ax.set_xlim(-0.5, len(errors) + 0.6)
+    ax.set_xlim(-0.5, len(errors) - 0.5)
     ax.set_xticks(range(len(errors)), list(errors))
     ax.set_title(title, fontsize=10)
 
 
-fig, axes = plt.subplots(1, 3, figsize=(9, 3.4), sharey=True)
+fig, axes = plt.subplots(1, 3, figsize=(7, 3.4), sharey=True)
 classes = [layers.Affine, AffineNoTranspose, AffineWrongAxis]
 titles = ["right", "missing transpose", "db over axis 1"]
 for ax, affine_class, title in zip(axes, classes, titles):
@@ -442,7 +441,9 @@ for ax, affine_class, title in zip(axes, classes, titles):
     plot_errors(ax, {k: relative_errors(a[k], numeric[k])
                      for k in a}, title)
 axes[0].set_ylabel("relative error of each entry")
-fig.tight_layout()
+fig.legend(*axes[0].get_legend_handles_labels(), ncol=3,
+           loc="upper center", fontsize=9)
+fig.tight_layout(rect=(0, 0, 1, 0.9))
 plt.show()
 
 # %% [markdown]
@@ -469,12 +470,15 @@ for affine_class in [AffineNoTranspose, AffineWrongAxis]:
 # Networks are often trained in float32: half the memory, and faster. A gradient check in float32, though, fails
 # with a correct backward pass. `gradient_check` refuses it outright:
 
-# %% tags=["raises-exception"]
+# %%
 p32 = {name: a.astype(np.float32) for name, a in p.items()}
 seq32 = Sequential([layers.Affine(p32["W1"], p32["b1"]),
                     layers.Relu(),
                     layers.Affine(p32["W2"], p32["b2"])])
-gradient_check(seq32, x, t)
+try:
+    gradient_check(seq32, x, t)
+except ValueError as error:
+    print("ValueError:", error)
 
 # %% [markdown]
 # Let us see why by doing the check by hand. The float32 network's *backprop* gradient is fine: it agrees with the
@@ -526,7 +530,7 @@ ax.invert_xaxis()
 ax.set_ylim(1e-10, 3)
 ax.set_xlabel("step h")
 ax.set_ylabel("largest relative error of W2")
-ax.legend(fontsize=8, ncol=2, loc="lower left")
+ax.legend(fontsize=8, ncol=2, loc="lower right")
 ax.grid(alpha=0.3)
 fig.tight_layout()
 plt.show()
@@ -557,7 +561,8 @@ for h, e64, e32 in zip(hs, *curves.values()):
 # %%
 kinked = {name: a.copy() for name, a in p.items()}
 a1 = x @ kinked["W1"] + kinked["b1"]
-print("inputs of hidden unit 5:", np.round(a1[:, 5], 3))
+print("inputs of hidden unit 5:")
+print(np.round(a1[:, 5], 3))
 kinked["b1"][5] -= a1[1, 5] - 2e-6
 a1 = x @ kinked["W1"] + kinked["b1"]
 image, unit = np.unravel_index(np.abs(a1).argmin(), a1.shape)
@@ -589,7 +594,7 @@ slope = grads_kink["b1"][5]
 chord = numeric_kink["b1"][5]
 
 fig, (left, right) = plt.subplots(
-    1, 2, figsize=(9, 3.4), width_ratios=[4, 3])
+    1, 2, figsize=(7.5, 3.6), width_ratios=[4, 3])
 left.plot(shifts, curve, color="0.3", lw=2, label="loss")
 left.plot(shifts, slope * shifts, "--", color="tab:blue",
           label=f"backprop slope {slope:.2e}")
@@ -604,7 +609,9 @@ plot_errors(right, {k: relative_errors(grads_kink[k],
                                        numeric_kink[k])
                     for k in grads_kink},
             "one input 2e-6 from 0")
-fig.tight_layout()
+fig.legend(*right.get_legend_handles_labels(), ncol=3,
+           loc="upper right", fontsize=9)
+fig.tight_layout(rect=(0, 0, 1, 0.9))
 plt.show()
 errors_W1 = relative_errors(grads_kink["W1"],
                             numeric_kink["W1"])
