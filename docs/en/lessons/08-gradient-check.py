@@ -617,7 +617,7 @@ errors_W1 = relative_errors(grads_kink["W1"],
                             numeric_kink["W1"])
 rows, cols = np.nonzero(errors_W1 > 1e-3)
 print("entries of W1 above 1e-3:", len(rows),
-      " in columns", np.unique(cols))
+      "in columns", np.unique(cols))
 print(f"chord / slope = {chord / slope:.3f}")
 
 # %% [markdown]

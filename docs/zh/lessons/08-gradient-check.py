@@ -226,7 +226,7 @@ for name in grads_big:
 #
 # 写出 `check_gradients(loss, params, grads)`：对字典 `params` 中的每个数组，求 `loss(params)` 对它的数值梯度
 # （用 `numerical_gradient`，它会就地微调数组），再返回一个字典，记录这个数值梯度与反向传播梯度 `grads[name]`
-# 之间的**最大相对误差**。然后点击 **Check**（在 Jupyter 中运行它后面的单元格）。检查用的是梯度已知的损失
+# 之间的**最大相对误差**。写好后点击**检查**（在 Jupyter 中，运行它下面的单元格）。检查用的是梯度已知的损失
 # $\sum W^2 + \sum b^2$，并故意给你的函数传入错误的梯度：有的处处都错，有的只错一个元素。
 
 # %% tags=["exercise"] exercise="check-gradients"
