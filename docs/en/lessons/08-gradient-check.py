@@ -106,6 +106,8 @@ class TwoLayerNet:
 # Our data: ten of the 8×8 handwritten digits bundled with nnlib (64 pixels each, scaled to $[0, 1]$), and a network
 # with 64 inputs, 10 hidden units and 10 classes, initialised as in the book with weights of standard deviation 0.01.
 # A batch of ten is enough for a check, and keeps it quick in the page: 760 parameters, two forward passes each.
+# (The images are float32; multiplied by float64 weights they give float64, so the whole network computes in
+# float64. Why that matters comes later.)
 
 # %%
 (x_train, t_train), _ = load_digits()
