@@ -308,6 +308,34 @@ def cross_entropy_batch_labels(Y, labels):
     return -np.mean(np.log(Y[np.arange(len(Y)), labels]))
 """,
     },
+    "check-gradients": {
+        "0/0 where both gradients are 0 (no 1e-8 floor)": """
+def check_gradients(loss, params, grads):
+    errors = {}
+    for name, p in params.items():
+        n = numerical_gradient(lambda _: loss(params), p)
+        a = grads[name]
+        errors[name] = np.max(np.abs(a - n) / (np.abs(a) + np.abs(n)))
+    return errors
+""",
+        "the mean of the entries instead of the largest": """
+def check_gradients(loss, params, grads):
+    errors = {}
+    for name, p in params.items():
+        n = numerical_gradient(lambda _: loss(params), p)
+        a = grads[name]
+        errors[name] = np.mean(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))
+    return errors
+""",
+        "the book's mean absolute difference": """
+def check_gradients(loss, params, grads):
+    errors = {}
+    for name, p in params.items():
+        n = numerical_gradient(lambda _: loss(params), p)
+        errors[name] = np.mean(np.abs(grads[name] - n))
+    return errors
+""",
+    },
     "numerical-gradient": {
         "x not restored": """
 def numerical_gradient(f, x, h=1e-4):
