@@ -32,6 +32,7 @@ EXPECTED = {
     "05-numerical-gradients": [r"\[0 1 1 0 1 0 0 1\]\s+\S+\s+\[0 1 1 0 1 0 0 1\]", r"39760"],
     "06-computational-graphs": [r"\b715\b"],
     "09-digits-network": [r"\(\d+, 64\)", r"\b4520\b"],
+    "10-two-layer-mnist": [r"\b39760\b", r"0\.6336", r"\b5000\b"],
 }
 LESSONS = sorted(EXPECTED)
 
