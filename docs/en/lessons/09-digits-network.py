@@ -301,7 +301,7 @@ print(f"in the time of one per-sample epoch: {k} mini-batch "
 # epoch it is well ahead (about 87% against about 53% here). But each of its epochs takes about ten times as long,
 # because a step on 32 images costs only a few times as much as a step on one image, not 32 times: the time goes into
 # calling NumPy, not into arithmetic. Given the same time as one per-sample epoch, the mini-batches run several epochs
-# and end ahead (about 93% here). Your timings will differ from ours, natively and in the browser, but the ratio stays
+# and end ahead of it (the last line above). Your timings will differ from ours, natively and in the browser, but the ratio stays
 # large. Here are the 20 epochs of mini-batch training:
 
 # %%

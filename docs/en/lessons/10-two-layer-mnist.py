@@ -127,7 +127,8 @@ print(f"1 - 1/e = {1 - np.exp(-1):.4f}")
 #
 # Now the whole loop, as in the book: a fresh network, 20 epochs of 50 iterations, the mini-batch loss recorded at
 # every iteration, and the accuracy on the whole training set and on the test set measured at the start and after
-# every epoch. The accuracy is measured on images the step did not just use, which the loss of one batch cannot tell.
+# every epoch. The accuracies, over all the images, say how the network does in general; the loss of one batch
+# cannot.
 
 # %%
 net = TwoLayerNet(input_size=784, hidden_size=50,
