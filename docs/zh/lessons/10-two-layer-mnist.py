@@ -289,7 +289,8 @@ ex.report(
              "会有重复，也会有遗漏。"
     ),
     ex.same_function(
-        "最后一批较少（250 张每批 64 张，7 张每批 3 张）",
+        "最后一批较少（250 张每批 64 张，"
+        "7 张每批 3 张）",
         what_an_epoch_covers(epoch_batches),
         what_an_epoch_covers(reference_batches),
         cases=[(0, 250, 64), (0, 7, 3)],
@@ -298,7 +299,8 @@ ex.report(
              "就是 64、64、64 和 58。"
     ),
     ex.same_function(
-        "顺序：打乱、每轮不同、同一种子结果相同",
+        "顺序：打乱、每轮不同、"
+        "同一种子结果相同",
         how_it_is_ordered(epoch_batches),
         how_it_is_ordered(reference_batches),
         cases=[(5000, 100)],
