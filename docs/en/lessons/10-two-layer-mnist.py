@@ -44,7 +44,7 @@ from nnlib.nets import TwoLayerNet
 print("training images:", x_train.shape, x_train.dtype)
 print("test images:    ", x_test.shape)
 print("training images per digit:",
-      np.bincount(t_train, minlength=10))
+      np.unique(t_train, return_counts=True)[1])
 
 # %% [markdown]
 # [`load_mnist(subset=True)`](../../reference/datasets/#nnlib.datasets.load_mnist) reads the subset bundled with

@@ -41,7 +41,7 @@ from nnlib.nets import TwoLayerNet
 print("训练图片：", x_train.shape, x_train.dtype)
 print("测试图片：", x_test.shape)
 print("训练集中每个数字的图片数：",
-      np.bincount(t_train, minlength=10))
+      np.unique(t_train, return_counts=True)[1])
 
 # %% [markdown]
 # [`load_mnist(subset=True)`](../../reference/datasets/#nnlib.datasets.load_mnist) 读取 nnlib 自带的子集：
