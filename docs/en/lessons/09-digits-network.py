@@ -284,17 +284,17 @@ print(f"final loss {train_loss[-1]:.3f}, "
 # %%
 batch_epoch = clock[-1] / 20
 print("one image per step: "
-      f"{per_sample_seconds * 1000:6.1f} ms per epoch, "
-      f"test accuracy {per_sample_acc:.3f} after one epoch")
+      f"{per_sample_seconds * 1000:6.1f} ms per epoch")
 print("32 images per step: "
-      f"{batch_epoch * 1000:6.1f} ms per epoch, "
-      f"test accuracy {test_acc[0]:.3f} after one epoch")
+      f"{batch_epoch * 1000:6.1f} ms per epoch")
 print(f"mini-batches: {per_sample_seconds / batch_epoch:.1f}"
       " times faster per epoch")
+print("test accuracy after one epoch: "
+      f"{per_sample_acc:.3f} against {test_acc[0]:.3f}")
 # mini-batch epochs done in the time of one per-sample epoch
 k = max(1, sum(c <= per_sample_seconds for c in clock))
-print(f"in the time of one per-sample epoch: {k} mini-batch "
-      f"epochs, test accuracy {test_acc[k - 1]:.3f}")
+print(f"in the same time: {k} mini-batch epochs, "
+      f"test accuracy {test_acc[k - 1]:.3f}")
 
 # %% [markdown]
 # Per epoch, one image per step learns more: it makes 1,438 updates where the mini-batches make 45, so after one

@@ -274,16 +274,16 @@ print(f"最终损失 {train_loss[-1]:.3f}，"
 # %%
 batch_epoch = clock[-1] / 20
 print("每步一张图片："
-      f"每轮 {per_sample_seconds * 1000:6.1f} 毫秒，"
-      f"一轮后测试准确率 {per_sample_acc:.3f}")
+      f"每轮 {per_sample_seconds * 1000:6.1f} 毫秒")
 print("每步 32 张：  "
-      f"每轮 {batch_epoch * 1000:6.1f} 毫秒，"
-      f"一轮后测试准确率 {test_acc[0]:.3f}")
+      f"每轮 {batch_epoch * 1000:6.1f} 毫秒")
 print(f"小批量每轮快 {per_sample_seconds / batch_epoch:.1f}"
       " 倍")
+print("一轮后的测试准确率："
+      f"{per_sample_acc:.3f} 对 {test_acc[0]:.3f}")
 # 在逐个样本训练一轮的时间里，小批量能跑完的轮数
 k = max(1, sum(c <= per_sample_seconds for c in clock))
-print(f"逐个样本训练一轮的时间里：小批量跑完 {k} 轮，"
+print(f"同样的时间里：小批量跑完 {k} 轮，"
       f"测试准确率 {test_acc[k - 1]:.3f}")
 
 # %% [markdown]
