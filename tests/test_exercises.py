@@ -298,6 +298,22 @@ def accuracy(params, x, t, batch_size=100):
     return correct / (batches * batch_size)
 """,
     },
+    "epoch-batches": {
+        "drawn with replacement (the book's np.random.choice)": """
+def epoch_batches(rng, n, batch_size):
+    return [rng.choice(n, batch_size) for _ in range(n // batch_size)]
+""",
+        "not shuffled": """
+def epoch_batches(rng, n, batch_size):
+    order = np.arange(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+""",
+        "the last, shorter batch dropped": """
+def epoch_batches(rng, n, batch_size):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
+""",
+    },
     "cross-entropy-labels": {
         "sum instead of the mean": """
 def cross_entropy_batch_labels(Y, labels):

@@ -32,7 +32,8 @@ EXPECTED = {
     "05-numerical-gradients": [r"\[0 1 1 0 1 0 0 1\]\s+\S+\s+\[0 1 1 0 1 0 0 1\]", r"39760"],
     "06-computational-graphs": [r"\b715\b"],
     "08-gradient-check": [r"b2\s+1\.00e\+00", r"2\.50e-01", r"0\.600"],
-    "09-digits-network": [r"\(\d+, 64\)"],
+    "09-digits-network": [r"\(\d+, 64\)", r"\b4520\b"],
+    "10-two-layer-mnist": [r"\b39760\b", r"0\.6336", r"\b5000\b"],
     "11-nielsen-network": [r"0\.33333", r"1\.0e\+00"],
 }
 LESSONS = sorted(EXPECTED)
