@@ -32,6 +32,8 @@ EXPECTED = {
     "05-numerical-gradients": [r"\[0 1 1 0 1 0 0 1\]\s+\S+\s+\[0 1 1 0 1 0 0 1\]", r"39760"],
     "06-computational-graphs": [r"\b715\b"],
     "09-digits-network": [r"\(\d+, 64\)"],
+    "12-multilayer-network": [r"00 00 08 03 00 00 13 88 00 00 00 1c 00 00 00 1c", r"\(2051, 5000, 28, 28\)",
+                              r"\[100 100 100 100 100 100 100 100 100 100\]", r"\b3920016\b"],
 }
 LESSONS = sorted(EXPECTED)
 
