@@ -388,12 +388,13 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# * **Too small**: each layer shrinks the signal by a factor of about $100 \cdot 0.01^2 / 3 \approx 0.003$ in
-#   variance; by the third layer everything is 0. The gradients shrink the same way on their way back, and the layers
-#   far from the output hardly learn.
-# * **Too large**: almost every value is $-1$ or $+1$. Saturated tanh units pass back almost no gradient, so
-#   training starts stuck.
-# * **Xavier**: the values stay spread over the range in every layer, neither vanishing nor saturated.
+# * **Too small**: each layer shrinks the signal's variance by a factor of about $100 \cdot 0.01^2 / 3 \approx 0.003$
+#   (its standard deviation by about 0.06): a few ten-thousandths in the third layer, 0 to four decimals from the
+#   fourth on. The gradients shrink the same way on their way back, and the layers far from the output hardly learn.
+# * **Too large**: the values pile up at $-1$ and $+1$; in the fifth layer most of them are beyond $\pm 0.99$.
+#   Saturated tanh units pass back almost no gradient, so training starts stuck.
+# * **Xavier**: the values stay spread over the range in every layer, neither vanishing nor saturated. They narrow a
+#   little from layer to layer (tanh flattens the larger sums), but slowly.
 #
 # nnlib has this initialisation as
 # [`nnlib.init.xavier_uniform`](../../reference/init/#nnlib.init.xavier_uniform), taking the shape of the weight;
@@ -730,7 +731,7 @@ except ValueError as error:
 # * **Training** set for the weights, **validation** set for the hyperparameters, **test** set once at the end. Split
 #   after shuffling, best stratified by class.
 # * Search the **learning rate** on a log scale, training each candidate for a few epochs; a rate that is far too
-#   small does literally nothing in float32.
+#   small changes almost no weight at all in float32.
 # * When the training loss keeps falling and the validation loss does not, the network is **overfitting**.
 # * Save parameters as arrays (`nnlib.io`, `.npz`), never with pickle: loading a pickle runs code.
 #
