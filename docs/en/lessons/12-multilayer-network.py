@@ -693,8 +693,8 @@ from nnlib import io as nnio
 path = folder / "tanh-net.npz"
 nnio.save_params(path, net.params)
 loaded = nnio.load_params(path)
-print({name: (a.shape, str(a.dtype))
-       for name, a in loaded.items()})
+for name, array in loaded.items():
+    print(name, array.shape, array.dtype)
 
 other = new_net(seed=1)
 print("a fresh network, test accuracy:",
