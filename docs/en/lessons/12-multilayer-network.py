@@ -770,8 +770,8 @@ except ValueError as error:
 # ```
 #
 # and in the split cell below it set `validation_fraction=1 / 6`: 50,000 training and 10,000 validation images.
-# The other cells run unchanged, about twelve times longer. Measured that way (natively, NumPy on one thread, on a
-# busy machine): the search takes 35 s and picks the rate 1.0 (validation accuracy 96.0% after two epochs); the 20
-# epochs take 76 s and end with a training loss of 0.004 against a validation loss of 0.100, whose lowest point came
-# at epoch 14 (overfitting again, later and milder with twelve times the data); the validation accuracy is 97.4%,
-# and the test accuracy 97.5% (253 of the 10,000 test images wrong).
+# The other cells run unchanged, about twelve times longer: natively, with NumPy on one thread, the search took 35 s
+# and the 20 epochs 76 s at a quiet moment of our shared machine, several times that when it was busy. The result:
+# the search picks the rate 1.0 (validation accuracy 96.0% after two epochs); after 20 epochs the training loss is
+# 0.004 against a validation loss of 0.100, whose lowest point came at epoch 14 (overfitting again, later and milder
+# with twelve times the data); the test accuracy is 97.5% (253 of the 10,000 test images wrong).
