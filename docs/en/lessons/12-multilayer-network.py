@@ -135,14 +135,6 @@ print(images.shape, images.dtype)
 print("the same as the images we wrote:",
       np.array_equal(images, x_all.reshape(-1, 28, 28)))
 
-fig, axes = plt.subplots(1, 8, figsize=(8, 1.4))
-for ax, image, label in zip(axes, images, t_all):
-    ax.imshow(image, cmap="gray_r")
-    ax.set_title(str(label))
-    ax.axis("off")
-fig.tight_layout()
-plt.show()
-
 # %% [markdown]
 # ### Exercise: a reader for every idx file
 #
@@ -188,18 +180,13 @@ ex.report(
              "are that many '>u4' numbers from offset 4, and "
              "the values start at 4 + 4 * ndim."),
     ex.same_function(
-        "a label file (1 dimension)",
+        "a label file (1 dimension) and float32 numbers "
+        "(type code 0x0D, 2 dimensions)",
         parse_idx_bytes, parse_idx,
-        cases=[(idx_bytes(t_all[:20]),)],
-        hint="A label file has one dimension, so its header "
-             "is 8 bytes long, not 16: compute the header's "
-             "length from data[3]."),
-    ex.same_function(
-        "a file of float32 numbers (type code 0x0D)",
-        parse_idx_bytes, parse_idx,
-        cases=[(float_file,)],
-        hint="Look the dtype up with the type code: "
-             "np.dtype(IDX_DTYPES[data[2]])."),
+        cases=[(idx_bytes(t_all[:20]),), (float_file,)],
+        hint="The header's length depends on data[3] (8 "
+             "bytes for labels, not 16), the dtype on the "
+             "type code: np.dtype(IDX_DTYPES[data[2]])."),
     lang="en",
 )
 
@@ -228,7 +215,8 @@ print(parse_idx_bytes(idx_bytes(t_all[:12])))
 # and [`read_idx`](../../reference/datasets/#nnlib.datasets.read_idx) (a file name in, gzipped or not: the files on
 # the MNIST site are gzipped). It also checks what a quick reader does not: that the magic number is valid and that
 # the file holds exactly as many bytes as the header announces, so a truncated download raises an error instead of
-# becoming a shorter, wrong array. From here on the lesson reads with nnlib:
+# becoming a shorter, wrong array. From here on the lesson reads with nnlib, and turns the bytes into what a network
+# wants: rows of 784 floats between 0 and 1, and integer labels.
 
 # %%
 from nnlib.datasets import parse_idx, read_idx
@@ -247,11 +235,7 @@ try:
 except ValueError as error:
     print("ValueError:", error)
 
-# %% [markdown]
-# A network wants floats, not bytes: each image becomes a row of 784 numbers between 0 and 1, and the labels become
-# integers.
-
-# %%
+# bytes to floats in [0, 1], labels to integers
 x = x_file.reshape(len(x_file), -1).astype(np.float32) / 255
 t = t_file.astype(np.int64)
 x_test = x_test_file.reshape(len(x_test_file), -1)
@@ -348,7 +332,19 @@ print("limit:", np.sqrt(6 / 884),
       " largest |w|:", np.abs(W).max())
 print("variance:", W.var(), " 2 / (784 + 100):", 2 / 884)
 
+# nnlib's version takes the weight's shape
+from nnlib import init
+
+ours = xavier_uniform(784, 100, np.random.default_rng(3))
+theirs = init.xavier_uniform((784, 100),
+                             rng=np.random.default_rng(3))
+print("identical to nnlib's:", np.array_equal(ours, theirs))
+
 # %% [markdown]
+# nnlib has this initialisation as
+# [`nnlib.init.xavier_uniform`](../../reference/init/#nnlib.init.xavier_uniform): with the same random generator
+# it draws exactly the same numbers as ours.
+#
 # Now the test: send 200 images through a stack of five tanh layers of 100 units, and look at the values each layer
 # puts out, for weights drawn uniformly from $[-0.01, 0.01]$ (too small), from $[-1, 1]$ (too large), and with
 # Xavier's limit.
@@ -398,19 +394,6 @@ plt.show()
 # * **Xavier**: the values stay spread over the range in every layer, neither vanishing nor saturated. They narrow a
 #   little from layer to layer (tanh flattens the larger sums), but slowly.
 #
-# nnlib has this initialisation as
-# [`nnlib.init.xavier_uniform`](../../reference/init/#nnlib.init.xavier_uniform), taking the shape of the weight;
-# with the same random generator it draws exactly the same numbers as ours:
-
-# %%
-from nnlib import init
-
-ours = xavier_uniform(784, 100, np.random.default_rng(3))
-theirs = init.xavier_uniform((784, 100),
-                             rng=np.random.default_rng(3))
-print("identical:", np.array_equal(ours, theirs))
-
-# %% [markdown]
 # (You will also meet a simpler form, a normal distribution with standard deviation $\sqrt{1/n_\text{in}}$: it is
 # what "Deep Learning from Scratch" calls Xavier, and nnlib's networks use it for `weight_init_std="xavier"`. It
 # keeps the forward signal's variance, and is close to Glorot's for layers whose $n_\text{in}$ and $n_\text{out}$
@@ -479,7 +462,6 @@ for lr in rates:
     print(f"lr {lr:7.4f}: validation loss {val_loss:8.3f}, "
           f"accuracy {val_acc:.3f}")
 
-# %%
 val_losses, val_accs = np.array(search).T
 best_lr = rates[np.argmin(val_losses)]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
@@ -565,7 +547,6 @@ for e in (1, 5, 10, 15, 20):
     print(f"{e:5}  {train_loss[i]:15.3f} {val_loss[i]:11.3f}"
           f"  {train_acc[i]:19.3f} {val_acc[i]:11.3f}")
 
-# %%
 epochs = np.arange(1, 21)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
 ax1.plot(epochs, train_loss, "o-", ms=3, label="training")
@@ -707,25 +688,6 @@ print("same predictions:",
                      net.predict(x_test)))
 
 # %% [markdown]
-# [`save_network`](../../reference/io/#nnlib.io.save_network) goes one step further: it also stores which of nnlib's
-# networks it is and the arguments that build it (as JSON text, not pickle), so
-# [`load_network`](../../reference/io/#nnlib.io.load_network) can rebuild the whole network from the file alone.
-# A file with the wrong shapes is refused with an error that names them:
-
-# %%
-nnio.save_network(folder / "tanh-net-full.npz", net)
-again = nnio.load_network(folder / "tanh-net-full.npz")
-print(type(again).__name__, again.config["hidden_size_list"],
-      again.config["activation"])
-print("test accuracy:", again.accuracy(x_test, t_test))
-
-small = MultiLayerNet(784, [50], 10, activation="tanh")
-try:
-    nnio.assign_params(small, loaded)
-except ValueError as error:
-    print("ValueError:", error)
-
-# %% [markdown]
 # ## Summary
 #
 # * **Xavier (Glorot) initialisation** draws weights from $U(-a, a)$ with $a = \sqrt{6/(n_\text{in} + n_\text{out})}$,
@@ -753,8 +715,8 @@ except ValueError as error:
 #
 # **Run it locally.** Download this notebook with the button at the top of the page, install nnlib from this
 # repository (`pip install .` in a clone, or the wheel the page offers), and open it in Jupyter. With the four MNIST
-# files on your computer, read the real thing instead of the files this page writes: replace the cell that turns the
-# bytes into floats by
+# files on your computer, read the real thing instead of the files this page writes: in the cell that reads the files
+# with nnlib, replace the lines after the comment on floats by
 #
 # ```python
 # folder = Path("mnist")  # the four files, .gz or not

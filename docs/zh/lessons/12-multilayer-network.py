@@ -127,14 +127,6 @@ print(images.shape, images.dtype)
 print("和写进去的图像相同：",
       np.array_equal(images, x_all.reshape(-1, 28, 28)))
 
-fig, axes = plt.subplots(1, 8, figsize=(8, 1.4))
-for ax, image, label in zip(axes, images, t_all):
-    ax.imshow(image, cmap="gray_r")
-    ax.set_title(str(label))
-    ax.axis("off")
-fig.tight_layout()
-plt.show()
-
 # %% [markdown]
 # ### 练习：能读任何 idx 文件的函数
 #
@@ -178,17 +170,12 @@ ex.report(
              "这么多个 '>u4' 数，数值从 4 + 4 * ndim "
              "处开始。"),
     ex.same_function(
-        "标签文件（1 维）",
+        "标签文件（1 维）和 float32 数值"
+        "（类型码 0x0D，2 维）",
         parse_idx_bytes, parse_idx,
-        cases=[(idx_bytes(t_all[:20]),)],
-        hint="标签文件只有一维，文件头是 8 个字节，"
-             "不是 16 个：文件头的长度要由 data[3] "
-             "算出来。"),
-    ex.same_function(
-        "float32 数值的文件（类型码 0x0D）",
-        parse_idx_bytes, parse_idx,
-        cases=[(float_file,)],
-        hint="用类型码查出 dtype："
+        cases=[(idx_bytes(t_all[:20]),), (float_file,)],
+        hint="文件头的长度由 data[3] 决定（标签文件是 8 "
+             "个字节，不是 16 个），dtype 由类型码决定："
              "np.dtype(IDX_DTYPES[data[2]])。"),
     lang="zh",
 )
@@ -217,7 +204,7 @@ print(parse_idx_bytes(idx_bytes(t_all[:12])))
 # [`read_idx`](../../reference/datasets/#nnlib.datasets.read_idx)（输入文件名，文件压缩与否均可：MNIST
 # 网站上的文件是 gzip 压缩的）。它们还会检查一个草草写成的读取函数不管的事：魔数是否有效，文件的字节数是否恰好等于
 # 文件头所说的大小。这样，下载到一半的文件会引发错误，而不会悄悄变成一个短了一截的错误数组。从这里开始，
-# 我们用 nnlib 读取：
+# 我们用 nnlib 读取，并把字节变成网络要的样子：每张图像一行 784 个介于 0 和 1 之间的浮点数，标签变成整数。
 
 # %%
 from nnlib.datasets import parse_idx, read_idx
@@ -236,10 +223,7 @@ try:
 except ValueError as error:
     print("ValueError：", error)
 
-# %% [markdown]
-# 网络要的是浮点数，不是字节：每张图像变成一行 784 个介于 0 和 1 之间的数，标签变成整数。
-
-# %%
+# 字节变成 [0, 1] 之间的浮点数，标签变成整数
 x = x_file.reshape(len(x_file), -1).astype(np.float32) / 255
 t = t_file.astype(np.int64)
 x_test = x_test_file.reshape(len(x_test_file), -1)
@@ -333,7 +317,18 @@ print("界限：", np.sqrt(6 / 884),
       " 最大的 |w|：", np.abs(W).max())
 print("方差：", W.var(), " 2 / (784 + 100)：", 2 / 884)
 
+# nnlib 的版本，参数是权重的形状
+from nnlib import init
+
+ours = xavier_uniform(784, 100, np.random.default_rng(3))
+theirs = init.xavier_uniform((784, 100),
+                             rng=np.random.default_rng(3))
+print("和 nnlib 的完全相同：", np.array_equal(ours, theirs))
+
 # %% [markdown]
+# nnlib 里的 [`nnlib.init.xavier_uniform`](../../reference/init/#nnlib.init.xavier_uniform) 就是这种初始化：
+# 用同一个随机数生成器，它抽出的数和我们的完全相同。
+#
 # 现在来检验：把 200 张图像送进由五个 100 单元 tanh 层叠成的网络，看每一层输出的值。权重分别从
 # $[-0.01, 0.01]$ 均匀抽取（太小）、从 $[-1, 1]$ 均匀抽取（太大），以及用 Xavier 的界限。
 
@@ -381,18 +376,6 @@ plt.show()
 # * **Xavier**：每一层的值都分散在整个区间里，既没有消失，也没有饱和。它们逐层略微收窄（tanh 会压平较大的和），
 #   但收窄得很慢。
 #
-# nnlib 里的 [`nnlib.init.xavier_uniform`](../../reference/init/#nnlib.init.xavier_uniform) 就是这种初始化，
-# 参数是权重的形状；用同一个随机数生成器，它抽出的数和我们的完全相同：
-
-# %%
-from nnlib import init
-
-ours = xavier_uniform(784, 100, np.random.default_rng(3))
-theirs = init.xavier_uniform((784, 100),
-                             rng=np.random.default_rng(3))
-print("完全相同：", np.array_equal(ours, theirs))
-
-# %% [markdown]
 # （你还会遇到一种更简单的形式：标准差为 $\sqrt{1/n_\text{in}}$ 的正态分布。《深度学习入门》把它叫作 Xavier，
 # nnlib 的网络在 `weight_init_std="xavier"` 时用的也是它。它保持前向信号的方差；当 $n_\text{in}$ 与 $n_\text{out}$
 # 相近时，它和 Glorot 的形式差不多。第 14 课会在更深的网络上比较各种初始化方法。）
@@ -457,7 +440,6 @@ for lr in rates:
     print(f"学习率 {lr:7.4f}：验证损失 {val_loss:8.3f}，"
           f"准确率 {val_acc:.3f}")
 
-# %%
 val_losses, val_accs = np.array(search).T
 best_lr = rates[np.argmin(val_losses)]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
@@ -537,7 +519,6 @@ for e in (1, 5, 10, 15, 20):
     print(f"{e:5}  {train_loss[i]:15.3f} {val_loss[i]:11.3f}"
           f"  {train_acc[i]:19.3f} {val_acc[i]:11.3f}")
 
-# %%
 epochs = np.arange(1, 21)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
 ax1.plot(epochs, train_loss, "o-", ms=3, label="训练集")
@@ -672,24 +653,6 @@ print("预测完全相同：",
                      net.predict(x_test)))
 
 # %% [markdown]
-# [`save_network`](../../reference/io/#nnlib.io.save_network) 更进一步：它还记下这是 nnlib 的哪一种网络，
-# 以及构建它的参数（存成 JSON 文本，不是 pickle），这样 [`load_network`](../../reference/io/#nnlib.io.load_network)
-# 单凭这个文件就能重建整个网络。形状不对的文件会被拒绝，错误信息里写明是哪些形状：
-
-# %%
-nnio.save_network(folder / "tanh-net-full.npz", net)
-again = nnio.load_network(folder / "tanh-net-full.npz")
-print(type(again).__name__, again.config["hidden_size_list"],
-      again.config["activation"])
-print("测试准确率：", again.accuracy(x_test, t_test))
-
-small = MultiLayerNet(784, [50], 10, activation="tanh")
-try:
-    nnio.assign_params(small, loaded)
-except ValueError as error:
-    print("ValueError：", error)
-
-# %% [markdown]
 # ## 小结
 #
 # * **Xavier（Glorot）初始化**从 $U(-a, a)$ 中抽取权重，$a = \sqrt{6/(n_\text{in} + n_\text{out})}$，
@@ -714,7 +677,7 @@ except ValueError as error:
 #
 # **在自己的电脑上运行。** 用页面顶部的按钮下载这个 notebook，从本仓库安装 nnlib（在克隆的仓库里运行 `pip install .`，
 # 或者安装页面提供的 wheel），然后在 Jupyter 里打开。如果你的电脑上有 MNIST 的四个文件，就读真正的数据，
-# 代替本页写出的文件：把“字节变成浮点数”的那个单元格换成
+# 代替本页写出的文件：在用 nnlib 读文件的那个单元格里，把“字节变成浮点数”那行注释之后的几行换成
 #
 # ```python
 # folder = Path("mnist")  # 四个文件，压缩与否均可
