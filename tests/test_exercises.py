@@ -185,6 +185,24 @@ def test_page_report_runs_a_check_cell_and_turns_its_failure_into_a_failed_check
 
 # Two typical wrong answers per exercise: the full starter cell as a reader might write it.
 WRONG_ANSWERS = {
+    "idx-parser": {
+        "sizes read in the machine's byte order (little-endian)": """
+def parse_idx_bytes(data):
+    dtype = np.dtype(IDX_DTYPES[data[2]])
+    ndim = data[3]
+    shape = tuple(np.frombuffer(data, dtype=np.uint32, count=ndim, offset=4))
+    start = 4 + 4 * ndim
+    values = np.frombuffer(data, dtype=dtype, offset=start)
+    return values.reshape(shape).astype(dtype.newbyteorder("="))
+""",
+        "a fixed 16-byte header with three sizes": """
+def parse_idx_bytes(data):
+    dtype = np.dtype(IDX_DTYPES[data[2]])
+    shape = tuple(np.frombuffer(data, dtype=">u4", count=3, offset=4))
+    values = np.frombuffer(data, dtype=dtype, offset=16)
+    return values.reshape(shape).astype(dtype.newbyteorder("="))
+""",
+    },
     "stable-sigmoid": {
         "unstable exp (textbook formula kept)": """
 def stable_sigmoid(a):

@@ -35,6 +35,8 @@ EXPECTED = {
     "09-digits-network": [r"\(\d+, 64\)", r"\b4520\b"],
     "10-two-layer-mnist": [r"\b39760\b", r"0\.6336", r"\b5000\b"],
     "11-nielsen-network": [r"0\.33333", r"1\.0e\+00"],
+    "12-multilayer-network": [r"00 00 08 03 00 00 13 88 00 00 00 1c 00 00 00 1c", r"\(2051, 5000, 28, 28\)",
+                              r"\[100 100 100 100 100 100 100 100 100 100\]", r"\b3920016\b"],
 }
 LESSONS = sorted(EXPECTED)
 
