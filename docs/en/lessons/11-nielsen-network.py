@@ -661,7 +661,8 @@ print("evaluate:", ours.evaluate(test_data), "and",
 # * A cost derivative off by a factor of two halves the effective learning rate; a gradient check shows it as a
 #   relative error of exactly 1/3.
 #
-# Next: lesson 12, a multi-layer tanh/softmax network, the second network of this part. API reference:
+# Next: [lesson 12, a multi-layer tanh/softmax network](../12-multilayer-network/), the second network of this
+# part. API reference:
 # [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network),
 # [`nnlib.layers.MeanSquaredLoss`](../../reference/layers/#nnlib.layers.MeanSquaredLoss),
 # [`nnlib.gradient.relative_error`](../../reference/gradient/#nnlib.gradient.relative_error).

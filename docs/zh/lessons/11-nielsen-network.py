@@ -631,7 +631,7 @@ print("evaluate：", ours.evaluate(test_data), "和",
 #   慢，并没有坏。用多于一个样本的小批量对**完整的一步**做梯度确认，就能把它找出来。
 # * 代价函数的导数差 2 倍，相当于有效学习率减半；梯度确认会显示出恰好为 1/3 的相对误差。
 #
-# 下一课：第 12 课，多层 tanh/softmax 网络，这一部分的第二个网络。API 参考：
+# 下一课：[第 12 课，多层 tanh/softmax 网络](../12-multilayer-network/)，这一部分的第二个网络。API 参考：
 # [`nnlib.nets.Network`](../../reference/nets/#nnlib.nets.Network)、
 # [`nnlib.layers.MeanSquaredLoss`](../../reference/layers/#nnlib.layers.MeanSquaredLoss)、
 # [`nnlib.gradient.relative_error`](../../reference/gradient/#nnlib.gradient.relative_error)。
