@@ -30,7 +30,9 @@ EXPECTED = {
     "03-forward-pass": [r"0\.912", r"45360"],
     "04-loss-functions": [r"0\.5108256237659907", r"2\.3025850929940455", r"\b400\b"],
     "05-numerical-gradients": [r"\[0 1 1 0 1 0 0 1\]\s+\S+\s+\[0 1 1 0 1 0 0 1\]", r"39760"],
-    "06-computational-graphs": [r"\b715\b"],
+    "06-computational-graphs": [r"\b715\b", r"\[\s*2\.2\s+110\.\s+3\.3\s+165\.\s+650\.\s*\]"],
+    "07-layers": [r"\[\[-0\.341\s+0\.2424\s+0\.0986\]\]", r"\[0\. 1\. 0\. 1\.\]", r"\[nan nan nan nan nan\]",
+                  r"\[-1\.\s+0\.\s+1\.\s+0\.\s+0\.\]"],
     "09-digits-network": [r"\(\d+, 64\)"],
 }
 LESSONS = sorted(EXPECTED)
