@@ -41,6 +41,7 @@
 
 # %%
 import numpy as np
+import matplotlib.pyplot as plt
 
 from nnlib import layers
 from nnlib.gradient import numerical_gradient
@@ -156,8 +157,6 @@ print("tax:", round(dtax, 6))
 # each $\times$ node multiplies by its *other* input ($1.1 \times 2 = 2.2$ for the apple price).
 
 # %%
-import matplotlib.pyplot as plt
-
 names = {
     "apple": "apple price", "apple_count": "apple count",
     "orange": "orange price", "orange_count": "orange count",

@@ -37,6 +37,7 @@
 
 # %%
 import numpy as np
+import matplotlib.pyplot as plt
 
 from nnlib import layers
 from nnlib.gradient import numerical_gradient
@@ -149,8 +150,6 @@ print("含税系数：", round(dtax, 6))
 # $+$ 节点把 $1.1$ 原样分给两条支路；每个 $\times$ 节点都乘上*另一个*输入（苹果单价得到 $1.1 \times 2 = 2.2$）。
 
 # %%
-import matplotlib.pyplot as plt
-
 names = {
     "apple": "苹果单价", "apple_count": "苹果个数",
     "orange": "橘子单价", "orange_count": "橘子个数",
