@@ -503,8 +503,9 @@ for (i, j), value in np.ndenumerate(J):
             fontsize=8, color="white" if dark else "black")
 ax.set_xticks(range(5), [f"$a_{j}$" for j in range(5)])
 ax.set_yticks(range(5), [f"$y_{i}$" for i in range(5)])
-ax.set_title("softmax Jacobian: "
-             "$\\partial y_i / \\partial a_j$", fontsize=10)
+ax.set_title("softmax Jacobian", fontsize=10)
+# math only: mathtext has no Chinese glyphs
+ax.set_xlabel("$J_{ij} = \\partial y_i / \\partial a_j$")
 fig.colorbar(image, ax=ax, shrink=0.8)
 fig.tight_layout()
 plt.show()
@@ -543,12 +544,12 @@ print("y - t:               ", y - t)
 #
 # ## What to remember
 #
-# | layer | keeps | backward |
-# | --- | --- | --- |
-# | ReLU | where $x > 0$ (a mask) | `dout * mask` |
-# | sigmoid | its output $y$ | `dout * y * (1 - y)` |
-# | Affine | the input $X$ (and its shape) | $dX = dY\,W^\top$, $dW = X^\top dY$, $db = \sum_n dY$ |
-# | softmax with loss | $\mathbf{y}$ and $\mathbf{t}$ | $(\mathbf{y} - \mathbf{t}) / N$ |
+# | layer | keeps | backward returns | parameter gradients |
+# | --- | --- | --- | --- |
+# | ReLU | where $x > 0$ (a mask) | `dout * mask` | |
+# | sigmoid | its output $y$ | `dout * y * (1 - y)` | |
+# | Affine | the input $x$ and its shape | `(dout @ W.T).reshape(shape)` | `dW = x.T @ dout`, `db = dout.sum(axis=0)` |
+# | softmax with loss | $\mathbf{y}$ and $\mathbf{t}$ | `(y - t) / N` | |
 #
 # * Every gradient has the shape of what it is the gradient of; an Affine layer fed images flattens them and gives
 #   their gradient back as images.

@@ -488,8 +488,9 @@ for (i, j), value in np.ndenumerate(J):
             fontsize=8, color="white" if dark else "black")
 ax.set_xticks(range(5), [f"$a_{j}$" for j in range(5)])
 ax.set_yticks(range(5), [f"$y_{i}$" for i in range(5)])
-ax.set_title("softmax 的雅可比矩阵："
-             "$\\partial y_i / \\partial a_j$", fontsize=10)
+ax.set_title("softmax 的雅可比矩阵", fontsize=10)
+# 只放公式：mathtext 里没有汉字字形
+ax.set_xlabel("$J_{ij} = \\partial y_i / \\partial a_j$")
 fig.colorbar(image, ax=ax, shrink=0.8)
 fig.tight_layout()
 plt.show()
@@ -526,12 +527,12 @@ print("y - t：         ", y - t)
 #
 # ## 小结
 #
-# | 层 | 记下什么 | 反向传播 |
-# | --- | --- | --- |
-# | ReLU | $x > 0$ 的位置（掩码） | `dout * mask` |
-# | sigmoid | 自己的输出 $y$ | `dout * y * (1 - y)` |
-# | 仿射层 | 输入 $X$（及其形状） | $dX = dY\,W^\top$，$dW = X^\top dY$，$db = \sum_n dY$ |
-# | softmax 加损失 | $\mathbf{y}$ 和 $\mathbf{t}$ | $(\mathbf{y} - \mathbf{t}) / N$ |
+# | 层 | 记下什么 | backward 返回 | 参数的梯度 |
+# | --- | --- | --- | --- |
+# | ReLU | $x > 0$ 的位置（掩码） | `dout * mask` | |
+# | sigmoid | 自己的输出 $y$ | `dout * y * (1 - y)` | |
+# | 仿射层 | 输入 $x$ 及其形状 | `(dout @ W.T).reshape(shape)` | `dW = x.T @ dout`，`db = dout.sum(axis=0)` |
+# | softmax 加损失 | $\mathbf{y}$ 和 $\mathbf{t}$ | `(y - t) / N` | |
 #
 # * 每个梯度的形状都和它所对应的量相同；仿射层收到图片时先展平，传回的梯度再恢复成图片的形状。
 # * 反向传播返回新数组，绝不改动传给它的 `dout`：同一个梯度可能要送到两个地方。
