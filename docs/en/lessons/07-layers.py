@@ -201,8 +201,8 @@ print("largest local gradient of the sigmoid:",
 # As matrix products: $\partial L/\partial W = X^\top dY$, $\partial L/\partial X = dY\,W^\top$, and
 # $\partial L/\partial \mathbf{b}$ is $dY$ summed over the rows. A quick way to remember them: each gradient has the
 # shape of what it is the gradient of, and there is only one way to multiply the matrices at hand into that shape.
-# The bias was copied to all $N$ rows in the forward pass, and a copy is an addition node in disguise, so its gradient
-# is the sum over the rows. Here is the layer as a graph, shapes above the edges and gradients below:
+# The bias was copied to all $N$ rows in the forward pass, and a value used in $N$ places collects the gradients of all
+# $N$: its gradient is the sum over the rows (the mirror image of lesson 6's addition node, which copies a gradient). Here is the layer as a graph, shapes above the edges and gradients below:
 
 # %%
 def rim(start, centre):
@@ -262,9 +262,9 @@ plt.show()
 #
 # Write the backward pass of an Affine layer yourself. `forward` is given: it flattens an input of shape
 # $(N, d_1, d_2, \dots)$ into $X$ of shape $(N, D)$ and keeps both. Complete `backward` with the three formulas above:
-# set `self.dW` and `self.db`, and return $\partial L/\partial X$ with the shape of the *original* input. The check
-# compares your gradients with numerical ones (a gradient check, as at the end of lesson 6) on a batch of 5 samples,
-# a batch of 1 and a batch of images.
+# set `self.dW` and `self.db`, and return $\partial L/\partial X$ with the shape of the *original* input. The checks
+# compare your gradients with numerical ones (a gradient check, as in lesson 6) on a batch of 5 samples, a batch of 1
+# and a batch of images, then your whole layer with nnlib's `Affine` on random images.
 
 # %% tags=["exercise"] exercise="affine-backward"
 class MyAffine:
@@ -287,7 +287,7 @@ class MyAffine:
 
 
 # %% tags=["check"] exercise="affine-backward"
-from nnlib import exercises as ex
+from nnlib import exercises as ex, layers
 
 rng = np.random.default_rng(0)
 W_check, b_check = rng.normal(size=(6, 4)), rng.normal(size=4)
@@ -295,6 +295,23 @@ W_check, b_check = rng.normal(size=(6, 4)), rng.normal(size=4)
 
 def new_layer():
     return MyAffine(W_check.copy(), b_check.copy())
+
+
+def run(layer_class, x, dout):
+    """out, dx, dW and db of one forward-backward pass."""
+    layer = layer_class(W_check.copy(), b_check.copy())
+    out = layer.forward(x)
+    dx = layer.backward(dout)
+    return {"out": out, "dx": dx, "dW": layer.dW,
+            "db": layer.db}
+
+
+def yours(x, dout):
+    return run(MyAffine, x, dout)
+
+
+def nnlib_affine(x, dout):
+    return run(layers.Affine, x, dout)
 
 
 ex.report(
@@ -316,6 +333,15 @@ ex.report(
         new_layer, (3, 2, 3),
         hint="dx must have the shape of the input the layer "
              "received: reshape it to self.x_shape."
+    ),
+    ex.same_function(
+        "the same as nnlib.layers.Affine on 4 random images",
+        yours, nnlib_affine,
+        cases=[(rng.normal(size=(4, 2, 3)),
+                rng.normal(size=(4, 4)))],
+        hint="Your layer and nnlib's get the same W, b, "
+             "input and dout; the message names the first "
+             "array that differs."
     ),
     lang="en",
 )
@@ -423,8 +449,8 @@ print("gradient:", np.round(loss_layer.backward(), 4))
 
 # %% [markdown]
 # The true class 0 has probability 0.659: its score gets a negative gradient, $0.659 - 1 = -0.341$, so gradient
-# descent raises it, and the two wrong classes get their own probabilities, so descent lowers them, the more the more
-# probable they were. A perfect prediction would send back zeros.
+# descent raises it. Each wrong class gets its own probability as its gradient, so descent lowers its score, the more
+# the more probable it was. A perfect prediction would send back zeros.
 #
 # Is $\mathbf{y} - \mathbf{t}$ right? Two independent answers: the numerical gradient of the loss with respect to the
 # scores, and nnlib's [`SoftmaxWithLoss`](../../reference/layers/#nnlib.layers.SoftmaxWithLoss), on a random batch

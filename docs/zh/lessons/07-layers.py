@@ -195,8 +195,8 @@ print("sigmoid 最大的局部导数：",
 #
 # 写成矩阵乘法：$\partial L/\partial W = X^\top dY$，$\partial L/\partial X = dY\,W^\top$，
 # $\partial L/\partial \mathbf{b}$ 则是 $dY$ 沿行求和。一个好记的办法：每个梯度的形状都和它所对应的量相同，
-# 而用手头的矩阵相乘得到这个形状的方式只有一种。正向传播时偏置被复制到了全部 $N$ 行，而“复制”其实就是一个变相的加法节点，
-# 所以它的梯度是各行之和。下面把这个层画成计算图，边的上方是形状，下方是梯度：
+# 而用手头的矩阵相乘得到这个形状的方式只有一种。正向传播时偏置被复制到了全部 $N$ 行；一个值在 $N$ 处被用到，
+# 就要把这 $N$ 处传回的梯度加起来，所以它的梯度是各行之和（正好和第 6 课的加法节点相反：加法节点是把梯度复制给两个输入）。下面把这个层画成计算图，边的上方是形状，下方是梯度：
 
 # %%
 def rim(start, centre):
@@ -256,8 +256,9 @@ plt.show()
 #
 # 请亲手写出仿射层的反向传播。`forward` 已经给出：它把形状为 $(N, d_1, d_2, \dots)$ 的输入展平成
 # 形状为 $(N, D)$ 的 $X$，并把两者都保存下来。请用上面的三个公式补全 `backward`：设置 `self.dW` 和 `self.db`，
-# 并返回形状与*原始*输入相同的 $\partial L/\partial X$。检查会把你的梯度和数值梯度作对比
-# （即梯度确认，和第 6 课最后一样），分别用 5 个样本的批次、只有 1 个样本的批次和一批图片。
+# 并返回形状与*原始*输入相同的 $\partial L/\partial X$。检查会把你的梯度和数值梯度作对比，也就是做一次
+# 梯度确认（gradient check，和第 6 课一样），分别用 5 个样本的批次、只有 1 个样本的批次和一批图片；
+# 最后在几张随机图片上把你的整个层和 nnlib 的 `Affine` 作对比。
 
 # %% tags=["exercise"] exercise="affine-backward"
 class MyAffine:
@@ -280,7 +281,7 @@ class MyAffine:
 
 
 # %% tags=["check"] exercise="affine-backward"
-from nnlib import exercises as ex
+from nnlib import exercises as ex, layers
 
 rng = np.random.default_rng(0)
 W_check, b_check = rng.normal(size=(6, 4)), rng.normal(size=4)
@@ -288,6 +289,23 @@ W_check, b_check = rng.normal(size=(6, 4)), rng.normal(size=4)
 
 def new_layer():
     return MyAffine(W_check.copy(), b_check.copy())
+
+
+def run(layer_class, x, dout):
+    """一次正向、反向传播得到的 out、dx、dW 和 db。"""
+    layer = layer_class(W_check.copy(), b_check.copy())
+    out = layer.forward(x)
+    dx = layer.backward(dout)
+    return {"out": out, "dx": dx, "dW": layer.dW,
+            "db": layer.db}
+
+
+def yours(x, dout):
+    return run(MyAffine, x, dout)
+
+
+def nnlib_affine(x, dout):
+    return run(layers.Affine, x, dout)
 
 
 ex.report(
@@ -309,6 +327,15 @@ ex.report(
         new_layer, (3, 2, 3),
         hint="dx 的形状必须与该层收到的输入相同："
              "把它 reshape 成 self.x_shape。"
+    ),
+    ex.same_function(
+        "在 4 张随机图片上与 nnlib.layers.Affine 一致",
+        yours, nnlib_affine,
+        cases=[(rng.normal(size=(4, 2, 3)),
+                rng.normal(size=(4, 4)))],
+        hint="你的层和 nnlib 的层用的是同样的 W、b、"
+             "输入和 dout；上面的信息写出了"
+             "第一个不一致的数组。"
     ),
     lang="zh",
 )
@@ -413,7 +440,7 @@ print("梯度：   ", np.round(loss_layer.backward(), 4))
 
 # %% [markdown]
 # 真实类别 0 的概率是 0.659：它的得分得到负的梯度 $0.659 - 1 = -0.341$，梯度下降会把它调高；
-# 两个错误类别得到的梯度就是各自的概率，梯度下降会把它们调低，概率越大调得越多。完全正确的预测传回的梯度全是 0。
+# 两个错误类别得到的梯度就是各自的概率，梯度下降会把它们的得分调低，概率越大调得越多。完全正确的预测传回的梯度全是 0。
 #
 # $\mathbf{y} - \mathbf{t}$ 对不对？有两个独立的检验：损失对得分的数值梯度，以及 nnlib 的
 # [`SoftmaxWithLoss`](../../reference/layers/#nnlib.layers.SoftmaxWithLoss)。输入是一个随机批次：4 个样本，3 个类别。
