@@ -570,12 +570,12 @@ print("y - t:               ", y - t)
 #
 # ## What to remember
 #
-# | layer | keeps | backward returns | parameter gradients |
-# | --- | --- | --- | --- |
-# | ReLU | where $x > 0$ (a mask) | `dout * mask` | |
-# | sigmoid | its output $y$ | `dout * y * (1 - y)` | |
-# | Affine | the input $x$ and its shape | `(dout @ W.T).reshape(shape)` | `dW = x.T @ dout`, `db = dout.sum(axis=0)` |
-# | softmax with loss | $\mathbf{y}$ and $\mathbf{t}$ | `(y - t) / N` | |
+# | layer | keeps | backward |
+# | --- | --- | --- |
+# | ReLU | where $x > 0$ (a mask) | `dout * mask` |
+# | sigmoid | its output $y$ | `dout * y * (1 - y)` |
+# | Affine | the input $x$ and its shape | `dW = x.T @ dout`<br>`db = dout.sum(axis=0)`<br>`dx = dout @ W.T`, reshaped |
+# | softmax with loss | $\mathbf{y}$ and $\mathbf{t}$ | `(y - t) / N` |
 #
 # * Every gradient has the shape of what it is the gradient of; an Affine layer fed images flattens them and gives
 #   their gradient back as images.

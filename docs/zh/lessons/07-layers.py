@@ -554,12 +554,12 @@ print("y - t：         ", y - t)
 #
 # ## 小结
 #
-# | 层 | 记下什么 | backward 返回 | 参数的梯度 |
-# | --- | --- | --- | --- |
-# | ReLU | $x > 0$ 的位置（掩码） | `dout * mask` | |
-# | sigmoid | 自己的输出 $y$ | `dout * y * (1 - y)` | |
-# | 仿射层 | 输入 $x$ 及其形状 | `(dout @ W.T).reshape(shape)` | `dW = x.T @ dout`，`db = dout.sum(axis=0)` |
-# | softmax 加损失 | $\mathbf{y}$ 和 $\mathbf{t}$ | `(y - t) / N` | |
+# | 层 | 记下什么 | 反向传播 |
+# | --- | --- | --- |
+# | ReLU | $x > 0$ 的位置（掩码） | `dout * mask` |
+# | sigmoid | 自己的输出 $y$ | `dout * y * (1 - y)` |
+# | 仿射层 | 输入 $x$ 及其形状 | `dW = x.T @ dout`<br>`db = dout.sum(axis=0)`<br>`dx = dout @ W.T`，再恢复形状 |
+# | softmax 加损失 | $\mathbf{y}$ 和 $\mathbf{t}$ | `(y - t) / N` |
 #
 # * 每个梯度的形状都和它所对应的量相同；仿射层收到图片时先展平，传回的梯度再恢复成图片的形状。
 # * 反向传播返回新数组，绝不改动传给它的 `dout`：同一个梯度可能要送到两个地方。
