@@ -215,6 +215,24 @@ def stable_sigmoid(a):
     return np.where(a >= 0, 1 / (1 + np.exp(-a)), np.exp(a) / (1 + np.exp(a)))
 """,
     },
+    "div-backward": {
+        "the sign of dy lost": """
+class DivLayer:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x / y
+    def backward(self, dout):
+        return dout / self.y, dout * self.x / self.y**2
+""",
+        "the multiplication node's swap rule copied": """
+class DivLayer:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x / y
+    def backward(self, dout):
+        return dout * self.y, dout * self.x
+""",
+    },
     "affine-backward": {
         "missing transpose": """
 class MyAffine:

@@ -11,27 +11,36 @@
 # ---
 
 # %% [markdown]
-# # 6. 计算图与反向传播
+# # 6. 计算图
 #
 # 训练网络，就是把每个权重都朝着让损失变小的方向挪一点，所以我们需要损失对每个权重的导数。
-# 用数值方法逐个估计，*每个权重*都要把整个网络算两遍：权重一多就慢得无法接受。
-# **反向传播**只需大约多算一遍网络，就能得到全部导数。
+# 第 5 课用数值方法逐个估计，*每个权重*都要把整个网络算两遍：权重一多就慢得无法接受。
+# **反向传播**（backpropagation）只需大约多算一遍网络，就能得到全部导数。
 #
-# 用**计算图**来看这个想法最清楚：每个节点只做一个简单的运算，数值沿着边向前流动，导数沿着边向后流动。
-# 每个节点只需要知道自己的*局部*导数，其余的交给链式法则：
+# 用**计算图**（computational graph）来看这个想法最清楚：每个节点只做一个简单的运算，数值沿着边向前流动，
+# 导数沿着边向后流动。每个节点只需要知道自己的**局部导数**（local gradient），其余的交给**链式法则**（chain rule）：
 #
 # $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}\,\frac{\partial z}{\partial x}
 # \quad\text{（节点 } z = f(x)\text{）}.$$
 #
 # 每个节点从后一个节点收到 $\partial L/\partial z$，乘上自己的局部导数，再传给前一个节点。
-# 我们先从买水果讲起，再用同样的方法搭建真正网络中的各个层。
+# 这一课用一张购物小票来演示，它小到每个数都能用手验算；下一课再用同样的方法搭建真正网络中的各个层。
+#
+# **学完这一课，你能够**
+#
+# * 把一个计算画成计算图，并亲手做一遍正向传播和反向传播；
+# * 把一个节点写成类：`forward` 负责计算并记下 `backward` 要用的东西，`backward` 负责传回梯度；
+# * 说出乘法节点和加法节点怎样传递梯度，并自己推导一个没见过的节点的反向传播；
+# * 把每个梯度读成“敏感度”：某个输入变一点，结果跟着变多少。
+#
+# **需要先学过** 第 5 课的偏导数和数值梯度。
 
 # %%
 import numpy as np
+import matplotlib.pyplot as plt
 
 from nnlib import layers
-from nnlib.gradient import numerical_gradient, gradient_check
-from nnlib.nets import TwoLayerNet
+from nnlib.gradient import numerical_gradient
 
 # %% [markdown]
 # ## 乘法节点
@@ -141,8 +150,6 @@ print("含税系数：", round(dtax, 6))
 # $+$ 节点把 $1.1$ 原样分给两条支路；每个 $\times$ 节点都乘上*另一个*输入（苹果单价得到 $1.1 \times 2 = 2.2$）。
 
 # %%
-import matplotlib.pyplot as plt
-
 names = {
     "apple": "苹果单价", "apple_count": "苹果个数",
     "orange": "橘子单价", "orange_count": "橘子个数",
@@ -235,261 +242,141 @@ fresh = layers.MulLayer()
 fresh.backward(1.0)
 
 # %% [markdown]
-# ## 激活函数层
+# ## 用数值梯度再算一遍
 #
-# **ReLU。** $y = \max(0, x)$ 的导数在 $x > 0$ 处为 $1$，其余为 $0$。这个层记住输入*在哪些位置*为正（一个布尔掩码），
-# 梯度只在这些位置通过。
-#
-# **Sigmoid。** $y = \sigma(x)$ 的导数是 $y(1-y)$（见第 2 课），所以这个层只需保存自己的*输出*：
-#
-# $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, y\,(1 - y).$$
-#
-# 两者 nnlib 里都有：[`Relu`](../../reference/layers/#nnlib.layers.Relu) 和
-# [`Sigmoid`](../../reference/layers/#nnlib.layers.Sigmoid)。
+# 这些梯度对不对？第 5 课给了一个独立的检验办法：把小票写成五个输入的一个函数，让 `numerical_gradient`
+# 逐个微调每个输入。它每个输入要算两次金额，一共十次；而上面的反向传播每个节点只走了一遍。
 
 # %%
-x = np.array([[1.0, -0.5], [-2.0, 3.0]])
+def bill(v):
+    """v = (苹果单价, 苹果个数, 橘子单价, 橘子个数, 含税系数)
+    时的支付金额。"""
+    a, a_count, o, o_count, t = v
+    return (a * a_count + o * o_count) * t
 
-relu = layers.Relu()
-print(relu.forward(x))
-# x 为正的位置是 1，其余是 0
-print(relu.backward(np.ones_like(x)))
 
-sigmoid = layers.Sigmoid()
-y = sigmoid.forward(x)
-print(np.round(sigmoid.backward(np.ones_like(x)), 4))
-print(np.round(y * (1 - y), 4))            # 数值完全相同
-
-# %% [markdown]
-# ## Affine 层
-#
-# 全连接层对一个批次计算 $Y = XW + \mathbf{b}$：$X$ 的形状是 $(N, D)$，权重 $W$ 是 $(D, M)$，偏置 $\mathbf{b}$ 是 $(M,)$，
-# 加到每一行上。已知形状为 $(N, M)$ 的 $\partial L/\partial Y$，矩阵形式的链式法则给出
-#
-# $$\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^\top, \qquad
-# \frac{\partial L}{\partial W} = X^\top \frac{\partial L}{\partial Y}, \qquad
-# \frac{\partial L}{\partial \mathbf{b}} = \sum_{n=1}^{N} \left(\frac{\partial L}{\partial Y}\right)_{n,:}.$$
-#
-# 一个好记的办法：每个梯度的形状都和它所对应的量相同，而用手头的矩阵相乘得到这个形状的方式只有一种。
-# 正向传播时偏置被复制到了全部 $N$ 行，所以反向传播时它的梯度是各行之和。
-# 参见 [`nnlib.layers.Affine`](../../reference/layers/#nnlib.layers.Affine)。
-
-# %%
-rng = np.random.default_rng(0)
-W = rng.normal(size=(3, 2))
-b = np.array([0.5, -0.5])
-affine = layers.Affine(W, b)
-
-# 一个批次：4 个样本，每个 3 个特征
-X = rng.normal(size=(4, 3))
-Y = affine.forward(X)
-dY = np.ones_like(Y)
-dX = affine.backward(dY)
-
-print("Y 的形状", Y.shape, " dX 的形状", dX.shape,
-      " dW 的形状", affine.dW.shape, " db", affine.db)
-print(np.allclose(dX, dY @ W.T),
-      np.allclose(affine.dW, X.T @ dY))
+basket = np.array([apple, apple_count, orange,
+                   orange_count, tax], dtype=float)
+print("数值梯度：", np.round(
+    numerical_gradient(bill, basket), 6))
+print("反向传播：", np.round(
+    [dapple, dapple_count, dorange, dorange_count, dtax], 6))
 
 # %% [markdown]
-# ### 练习：Affine 层的反向传播
+# 两行完全一致。像这样拿数值梯度来核对反向传播的做法叫作**梯度确认**（gradient check），
+# [第 8 课](../08-gradient-check/)会把它当作检验每个层的标准方法。
 #
-# 请亲手写出 Affine 层的反向传播。`forward` 已经给出：它把形状为 $(N, d_1, d_2, \dots)$ 的输入（例如一批图片）展平成
-# 形状为 $(N, D)$ 的 $X$，并把两者都保存下来。请用上面的三个公式补全 `backward`：设置 `self.dW` 和 `self.db`，
-# 并返回形状与*原始*输入相同的 $\partial L/\partial X$。检查会做梯度确认（gradient check，用数值梯度来核对，
-# 和本课最后一样），分别用 5 个样本的批次、只有 1 个样本的批次和一批图片。
+# ## 任何运算都可以是节点
+#
+# 计算图并不只限于乘法和加法。每个节点都按同一个套路来写：`forward` 计算结果，并记下局部导数要用的东西；
+# `backward` 把传来的梯度乘上各个局部导数。下面两个节点以后还会见到：
+#
+# * **max 节点**：$z = \max(x, y)$ 把梯度全部传给较大的那个输入，另一个得到 $0$，因为只有较大的那个会影响 $z$。
+#   下一课的 ReLU，即 $\max(0, x)$，就是这样分配梯度的。
+# * **exp 节点**：$z = e^x$ 的局部导数是 $e^x = z$，所以这个节点记下的是自己的*输出*而不是输入。
+#   下一课的 sigmoid 层也是这样做的。
+#
+# ### 练习：除法节点
+#
+# 五个朋友平摊 715 元的账单，每人付 $\text{每人份额} = \text{金额} / \text{人数} = 143$ 元。
+# 请写出除法节点 $z = x / y$。`forward` 已经给出，请补全 `backward`：对传来的梯度
+# $\texttt{dout} = \partial L/\partial z$，返回 $\bigl(\partial L/\partial x,\ \partial L/\partial y\bigr)$。
+# 先在纸上求出两个局部导数 $\partial z/\partial x$ 和 $\partial z/\partial y$。检查会先平摊这张账单，再用几组金额和人数的数组来试。
 
-# %% tags=["exercise"] exercise="affine-backward"
-class MyAffine:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-        self.dW = self.db = None
-
-    def forward(self, x):
-        # (N, D)，图片则是 (N, d1, d2, ...)
-        self.x_shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)  # (N, D)
-        return self.x @ self.W + self.b
+# %% tags=["exercise"] exercise="div-backward"
+class DivLayer:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x / y
 
     def backward(self, dout):
-        # 你的代码：设置 self.dW 和 self.db，
-        # 返回与输入形状相同的 dx
-        self.dW = np.zeros_like(self.W)
-        self.db = np.zeros_like(self.b)
-        return np.zeros(self.x_shape)
+        # 你的代码：x 的梯度和 y 的梯度
+        dx = dout
+        dy = dout
+        return dx, dy
 
 
-# %% tags=["check"] exercise="affine-backward"
+# %% tags=["check"] exercise="div-backward"
 from nnlib import exercises as ex
 
+
+def split_bill(price, people):
+    node = DivLayer()
+    node.forward(price, people)
+    return node.backward(1.0)
+
+
+def div_backward(x, y, dout):
+    node = DivLayer()
+    node.forward(x, y)
+    return node.backward(dout)
+
+
+def reference(x, y, dout):
+    return dout / y, -dout * x / y**2
+
+
 rng = np.random.default_rng(0)
-W_check, b_check = rng.normal(size=(6, 4)), rng.normal(size=4)
-
-
-def new_layer():
-    return MyAffine(W_check.copy(), b_check.copy())
-
-
 ex.report(
-    ex.layer_gradients(
-        "5 个样本的批次", new_layer, (5, 6),
-        hint="每个梯度的形状都与它所对应的量相同："
-             "dW 与 W 一样是 (D, M)，dx 与 X 一样是 (N, D)。"
-             "能得到这些形状的乘积只有 X.T @ dout 和 "
-             "dout @ W.T。"
+    ex.close(
+        "715 元由 5 人平摊：d 每人份额 / d 金额",
+        split_bill(715.0, 5.0)[0], 1 / 5,
+        hint="z = x / y = x * (1 / y)：对 x 来说，"
+             "这个节点就是乘以 1 / y，所以 dx = dout / y。"
     ),
-    ex.layer_gradients(
-        "只有 1 个样本的批次", new_layer, (1, 6),
-        hint="偏置被加到了每一行上，所以它的梯度是 dout "
-             "沿行方向（axis 0）求和，"
-             "与 N 是多少无关。"
+    ex.close(
+        "715 元由 5 人平摊：d 每人份额 / d 人数",
+        split_bill(715.0, 5.0)[1], -715 / 5**2,
+        hint="dz/dy = -x / y**2：多一个朋友，"
+             "每人的份额就变少，所以这个梯度是负的。"
     ),
-    ex.layer_gradients(
-        "3 张 2 x 3 像素的图片，形状为 (3, 2, 3)",
-        new_layer, (3, 2, 3),
-        hint="dx 的形状必须与该层收到的输入相同："
-             "把它 reshape 成 self.x_shape。"
+    ex.same_function(
+        "几组金额和人数的数组",
+        div_backward, reference,
+        cases=[(rng.normal(size=4), rng.uniform(1, 3, size=4),
+                rng.normal(size=4))],
+        hint="用保存下来的 self.x 和 self.y，乘上 dout，"
+             "并按 (dx, dy) 的顺序返回。"
     ),
     lang="zh",
 )
 
-# %% tags=["solution"] exercise="affine-backward"
-class MyAffine:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-        self.dW = self.db = None
-
-    def forward(self, x):
-        # (N, D)，图片则是 (N, d1, d2, ...)
-        self.x_shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)  # (N, D)
-        return self.x @ self.W + self.b
+# %% tags=["solution"] exercise="div-backward"
+class DivLayer:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x / y
 
     def backward(self, dout):
-        # (D, N) @ (N, M) -> (D, M)
-        self.dW = self.x.T @ dout
-        # 偏置加到了每一行上：沿行求和
-        self.db = dout.sum(axis=0)
-        # (N, M) @ (M, D) -> (N, D)
-        dx = dout @ self.W.T
-        # 恢复成输入的形状（图片仍是图片）
-        return dx.reshape(self.x_shape)
+        # dz/dx = 1 / y
+        dx = dout / self.y
+        # dz/dy = -x / y**2
+        dy = -dout * self.x / self.y**2
+        return dx, dy
+
+
+split = DivLayer()
+share = split.forward(715.0, 5.0)
+print("每人份额：", share, " 梯度：", split.backward(1.0))
 
 # %% [markdown]
-# ## softmax 与交叉熵损失
+# 同样可以把结果读成敏感度：账单多 1 元，每人多付 $1/5 = 0.2$ 元；多一个朋友，每人大约少付 $715/25 = 28.6$ 元
+# （实际少付的是 $143 - 715/6 \approx 23.8$ 元，略少一些，因为导数只描述很小的变化）。
 #
-# 分类器的输出层对得分 $\mathbf{a}$ 做 softmax，再与 one-hot 标签 $\mathbf{t}$ 计算交叉熵：
-#
-# $$y_k = \frac{e^{a_k}}{\sum_i e^{a_i}}, \qquad L = -\sum_k t_k \log y_k .$$
-#
-# 分开来看，两者的导数都很繁琐；合在一起求导，结果却简单得出奇：
-#
-# $$\frac{\partial L}{\partial a_k} = y_k - t_k .$$
-#
-# （对真实类别 $c$ 写成 $L = -a_c + \log\sum_i e^{a_i}$ 再求导即可。）梯度就是“预测减去真值”；
-# 对 $N$ 个样本的批次，损失取平均，所以梯度要除以 $N$。
-# [`SoftmaxWithLoss`](../../reference/layers/#nnlib.layers.SoftmaxWithLoss) 既接受 one-hot 目标，也接受整数标签。
-
-# %%
-scores = np.array([[2.0, 1.0, 0.1],
-                   [0.5, 2.5, 0.3]])
-labels = np.array([0, 1])
-
-loss_layer = layers.SoftmaxWithLoss()
-loss = loss_layer.forward(scores, labels)
-grad = loss_layer.backward()
-
-print("损失：", round(loss, 4))
-print("softmax：\n", np.round(loss_layer.y, 4))
-print("梯度 = (softmax - one_hot) / N：\n",
-      np.round(grad, 4))
-
-# %% [markdown]
-# ## 两层网络与梯度确认
-#
-# 把这些层串起来：Affine → ReLU → Affine → SoftmaxWithLoss。正向传播依次经过列表中的层，反向传播按相反顺序经过。
-# `backward` 之后，每个 Affine 层都保存着自己参数的梯度。
-
-# %%
-rng = np.random.default_rng(1)
-W1, b1 = rng.normal(scale=0.5, size=(4, 5)), np.zeros(5)
-W2, b2 = rng.normal(scale=0.5, size=(5, 3)), np.zeros(3)
-net = [
-    layers.Affine(W1, b1),
-    layers.Relu(),
-    layers.Affine(W2, b2),
-]
-last = layers.SoftmaxWithLoss()
-
-# 6 个样本，4 个特征
-x = rng.normal(size=(6, 4))
-# 6 个标签，共 3 个类别
-t = rng.integers(0, 3, size=6)
-
-
-def loss_of_net():
-    h = x
-    for layer in net:
-        h = layer.forward(h)
-    return last.forward(h, t)
-
-
-print("损失：", round(loss_of_net(), 6))
-dout = last.backward()
-for layer in reversed(net):
-    dout = layer.backward(dout)
-backprop_dW1 = net[0].dW.copy()
-
-# %% [markdown]
-# 怎么知道反向传播算得对？拿它和第 5 课那种虽慢但可靠的数值梯度比一比。这种做法叫作**梯度确认**（gradient check），
-# 亲手写的反向传播都应该这样检验一遍。
-# 每个元素的相对误差是 $|a - n| / (|a| + |n|)$，其中 $a$ 是反向传播的值，$n$ 是数值梯度。整门课程都用同一条规则
-# （来自 CS231n）来判读它：
-#
-# * 小于 $10^{-7}$：两者一致，反向传播是对的；
-# * $10^{-5}$ 左右：要仔细看看，是否碰上了折点（ReLU 在 $0$ 处）或很小的梯度，那里舍入误差的影响更大；
-# * 大于 $10^{-3}$：反向传播有错误。
-#
-# 调用方式 `numerical_gradient(lambda _: loss_of_net(), W1)` 常常让初学者困惑。
-# [`numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient) 调用函数时会把正在微调的数组
-# 传进去，而我们的函数根本不用这个参数（`_`）。它照样能用，是因为 `numerical_gradient` 是**就地**修改 `W1` 的：
-# 每次只改一个元素（`W1[i] += h`，算一次损失，再改回去），而第一个 Affine 层保存的正是这个数组本身，不是副本，
-# 即 `net[0].W is W1`。所以每次调用 `loss_of_net()`，用到的都是改动后的权重。假如层里存的是 `W1` 的副本，
-# 损失就永远不会变，数值梯度会全是 0。
-
-# %%
-print("层里保存的就是 W1 本身：", net[0].W is W1)
-numeric_dW1 = numerical_gradient(lambda _: loss_of_net(), W1)
-
-rel_err = np.max(
-    np.abs(backprop_dW1 - numeric_dW1) / np.maximum(
-        1e-8, np.abs(backprop_dW1) + np.abs(numeric_dW1)
-    )
-)
-print(f"W1 上最大的相对误差：{rel_err:.1e}")
-print("小于 1e-7，两者一致：", rel_err < 1e-7)
-
-# %% [markdown]
-# nnlib 把这个网络封装成了 [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet)，
-# 把对每个参数的梯度确认封装成了 [`gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check)，
-# 它打印出每个参数最大的相对误差，四个都应当小于 $10^{-7}$：
-
-# %%
-net2 = TwoLayerNet(input_size=4, hidden_size=5,
-                   output_size=3, weight_init_std=0.5, seed=2)
-print(gradient_check(net2, x, t))
-
-# %% [markdown]
 # ## 小结
 #
-# * 计算图把一个计算拆成若干节点，每个节点的局部导数都很简单；反向传播从输出往输入方向把它们逐个相乘。
-# * 每一层保存自己反向传播所需的东西：输入（乘法、Affine）、掩码（ReLU）或输出（sigmoid、softmax）。
-# * Affine：$\partial L/\partial X = \partial L/\partial Y\, W^\top$，$\partial L/\partial W = X^\top \partial L/\partial Y$；
-#   softmax 加交叉熵：$\mathbf{y} - \mathbf{t}$。
-# * 新写的反向传播，一定要用数值梯度做一次梯度确认：最大相对误差小于 $10^{-7}$ 为好，$10^{-5}$ 左右要仔细看看，
-#   大于 $10^{-3}$ 说明有错误。
+# * 计算图把一个计算拆成若干节点，每个节点的局部导数都很简单；反向传播按相反的顺序访问各节点，
+#   把传来的梯度乘上局部导数（链式法则）。
+# * 乘法节点给每个输入传回“梯度乘以*另一个*输入”，所以要记住输入；加法节点把梯度原样传给两个输入。
+#   其他任何节点都按同样的套路，用它自己的局部导数。
+# * 一次反向传播就得到结果对所有输入的梯度：715 元的小票对应 2.2、110、3.3、165 和 650，
+#   与数值梯度每个输入算两次得到的数完全一致。
 #
-# 下一课：[第 9 课](../09-digits-network/)用这些知识训练一个能识别手写数字的网络。API 参考：
-# [`nnlib.layers`](../../reference/layers/)（`MulLayer`、`AddLayer`、`Relu`、`Sigmoid`、`Affine`、`SoftmaxWithLoss`）、
-# [`nnlib.gradient.gradient_check`](../../reference/gradient/#nnlib.gradient.gradient_check)、
-# [`nnlib.nets.TwoLayerNet`](../../reference/nets/#nnlib.nets.TwoLayerNet)。
+# 下一课：[第 7 课](../07-layers/)把神经网络的各个层（ReLU、sigmoid、Affine、softmax 加损失函数）写成这样的节点，
+# 处理的是整个数组。API 参考：
+# [`nnlib.layers.MulLayer`](../../reference/layers/#nnlib.layers.MulLayer)、
+# [`nnlib.layers.AddLayer`](../../reference/layers/#nnlib.layers.AddLayer)、
+# [`nnlib.gradient.numerical_gradient`](../../reference/gradient/#nnlib.gradient.numerical_gradient)。
+#
+# **在本地运行。** 用页面顶部的按钮下载这个 notebook，从本仓库安装 nnlib（在克隆的仓库里运行 `pip install .`，
+# 或安装页面提供的 wheel），再用 Jupyter 打开。这里的每个数都只是几个数值的算术，在任何电脑上结果都一样。
