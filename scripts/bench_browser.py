@@ -123,6 +123,9 @@ def first_run(context, url: str, code: str | None = None) -> dict:
     state = wait_cell(page, 1)
     first = page.evaluate("window.__bench.firstOutput['1']")
     timings = page.evaluate("window.nnlibRuntime.kernel.timings")
+    # The page keeps a reader's edited code (localStorage): forget the replaced cell, or later pages of this browser
+    # context would run it instead of the lesson's first cell.
+    page.evaluate("localStorage.clear()")
     page.close()
     return {"state": state, "first_output_s": (first - clicked) / 1000, "timings": timings}
 
