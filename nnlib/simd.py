@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import struct
 import sys
 from pathlib import Path
 
@@ -34,35 +35,37 @@ _loaded = False  # whether the kernel was looked for (once, on first use)
 _why_not = ""
 
 
-def _ptr(a: np.ndarray) -> int:
-    """The address of ``a``'s first element (cheaper than ``a.ctypes.data`` in Pyodide)."""
-    return a.__array_interface__["data"][0]
+class KernelUnusable(RuntimeError):
+    """A kernel file that loaded but cannot be used with this runtime; the message says why."""
 
 
 class Kernel:
-    """One loaded variant of the kernels (a shared library on Pyodide's memory), with its own work area."""
+    """One loaded variant of the kernels (a shared library on Pyodide's memory), with its own work area.
+
+    The kernels take each array as its object (``id(a)``, the object's address in CPython) and read the data
+    address from NumPy's array struct, integers as C ``int`` and floats packed as bytes: called that way, without
+    ``argtypes``, a call costs Pyodide's ctypes about 2 microseconds, against about 8 with ``argtypes`` plus 5 for
+    each ``a.__array_interface__`` (measured in Pyodide 0.27.7 under Node; most of a small net's step is such
+    overhead). Any int fits: wasm32's ``int`` takes addresses above 2 GiB by their bits."""
 
     def __init__(self, path: Path, variant: str) -> None:
         self.variant = variant
         lib = ctypes.CDLL(str(path))
+        self._array_data = lib.nnlib_array_data  # the data address the kernels read from an array's object
+        self._array_data.restype = ctypes.c_uint32
+        for probe in (np.zeros(3, np.float32), np.zeros((4, 6), np.float32)[1:, 2:]):
+            if self._array_data(id(probe)) != probe.__array_interface__["data"][0]:
+                raise KernelUnusable("this NumPy's arrays do not hold their data address where the kernels read it")
         self._sgemm = lib.nnlib_sgemm
-        self._sgemm.restype = None
-        self._sgemm.argtypes = [ctypes.c_int32] * 3 + [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32] * 2 + [
-            ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p]
         lib.nnlib_sgemm_work_bytes.restype = ctypes.c_int32
         self._work = np.empty(lib.nnlib_sgemm_work_bytes() // 4, dtype=np.float32)  # packed A and B, edge tile
-        self._work_ptr = _ptr(self._work)
+        self._work_ptr = self._work.__array_interface__["data"][0]
         self._maxpool, self._maxpool_backward = lib.nnlib_maxpool, lib.nnlib_maxpool_backward
-        self._maxpool.restype = self._maxpool_backward.restype = None
-        self._maxpool.argtypes = [ctypes.c_void_p] + [ctypes.c_int32] * 7 + [ctypes.c_void_p] * 2
-        self._maxpool_backward.argtypes = [ctypes.c_void_p] * 2 + [ctypes.c_int32] * 5 + [ctypes.c_void_p] + [
-            ctypes.c_int32] * 2
         self._adam = lib.nnlib_adam
-        self._adam.restype = None
-        self._adam.argtypes = [ctypes.c_void_p] * 4 + [ctypes.c_int32] + [ctypes.c_float] * 4
         self._relu, self._relu_backward = lib.nnlib_relu, lib.nnlib_relu_backward
-        self._relu.restype = self._relu_backward.restype = None
-        self._relu.argtypes = self._relu_backward.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_int32]
+        for function in (self._sgemm, self._maxpool, self._maxpool_backward, self._adam, self._relu,
+                         self._relu_backward):
+            function.restype = None  # void: ctypes would otherwise call it as returning an int
 
     def __repr__(self) -> str:
         return f"Kernel({self.variant!r})"
@@ -74,8 +77,7 @@ class Kernel:
         (m, k), n = a.shape, b.shape[1]
         if out is None:
             out = np.empty((m, n), dtype=np.float32)
-        self._sgemm(m, n, k, _ptr(a), *a.strides, _ptr(b), *b.strides, _ptr(out), out.strides[0],
-                    self._work_ptr)
+        self._sgemm(m, n, k, id(a), *a.strides, id(b), *b.strides, id(out), out.strides[0], self._work_ptr)
         return out
 
 
@@ -96,7 +98,10 @@ def _load(variant: str) -> tuple[Kernel | None, str]:
 
     if not WebAssembly.validate(to_js(path.read_bytes())):
         return None, f"this engine does not support {path.name}'s instructions"
-    return Kernel(path, variant), ""
+    try:
+        return Kernel(path, variant), ""
+    except KernelUnusable as error:
+        return None, str(error)
 
 
 def active() -> Kernel | None:
@@ -183,8 +188,7 @@ def max_pool_tiles(x: np.ndarray, ph: int, pw: int) -> tuple[np.ndarray, np.ndar
     winner = np.empty_like(out, dtype=np.uint8)
     if _pixel_runs(out) != run or out.strides[2:] != (ow * run * 4, run * 4) or not out.flags.writeable:
         return None
-    kernel._maxpool(_ptr(x), x.strides[2], x.strides[3], oh, ow, ph, pw, run, _ptr(out),
-                    _ptr(winner))
+    kernel._maxpool(id(x), x.strides[2], x.strides[3], oh, ow, ph, pw, run, id(out), id(winner))
     return out, winner
 
 
@@ -193,15 +197,15 @@ def max_pool_tiles_backward(dout: np.ndarray, winner: np.ndarray, dx: np.ndarray
     a window gets ``dout`` where it held the maximum, else 0. ``dout`` must be stored like ``winner``. Returns False,
     writing nothing, where the kernel does not apply."""
     kernel = _active if _loaded else active()
-    if kernel is None or not _enabled or dout.dtype != np.float32 or dx.dtype != np.float32:
+    if (kernel is None or not _enabled or not all(type(a) is np.ndarray for a in (dout, winner, dx))
+            or dout.dtype != np.float32 or dx.dtype != np.float32 or winner.dtype != np.uint8):
         return False
     run = _pixel_runs(dx)
     oh, ow = winner.shape[2:]
     if (run is None or run % 4 or _pixel_runs(dout) != run or dout.strides[2:] != (ow * run * 4, run * 4)
             or winner.strides[2:] != (ow * run, run) or not dx.flags.writeable):
         return False
-    kernel._maxpool_backward(_ptr(dout), _ptr(winner), oh, ow, ph, pw, run, _ptr(dx),
-                             dx.strides[2], dx.strides[3])
+    kernel._maxpool_backward(id(dout), id(winner), oh, ow, ph, pw, run, id(dx), dx.strides[2], dx.strides[3])
     return True
 
 
@@ -219,7 +223,7 @@ def adam_update(p: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray, beta
             return False
     if not (p.flags.writeable and m.flags.writeable and v.flags.writeable):
         return False
-    kernel._adam(_ptr(p), _ptr(m), _ptr(v), _ptr(g), p.size, beta1, beta2, scale, eps)
+    kernel._adam(id(p), id(m), id(v), id(g), p.size, struct.pack("4d", beta1, beta2, scale, eps))
     return True
 
 
@@ -248,7 +252,7 @@ def relu_forward(x: np.ndarray, inplace: bool) -> tuple[np.ndarray, np.ndarray] 
     mask = np.empty_like(x, dtype=bool)
     if out.strides != x.strides or mask.strides != tuple(st // 4 for st in x.strides):
         return None
-    kernel._relu(_ptr(x), _ptr(out), _ptr(mask), x.size)
+    kernel._relu(id(x), id(out), id(mask), x.size)
     return mask, out
 
 
@@ -263,5 +267,5 @@ def relu_backward(dout: np.ndarray, mask: np.ndarray, inplace: bool) -> np.ndarr
     dx = dout if inplace else np.empty_like(dout)
     if dx.strides != dout.strides:
         return None
-    kernel._relu_backward(_ptr(dout), _ptr(mask), _ptr(dx), dout.size)
+    kernel._relu_backward(id(dout), id(mask), id(dx), dout.size)
     return dx

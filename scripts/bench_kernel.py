@@ -2,7 +2,7 @@
 """Benchmark of nnlib's WebAssembly SIMD kernel inside Pyodide under Node (not a test; no site, no browser).
 
     python scripts/bench_kernel.py [--baseline REF] [--rounds N] [--only TEXT]  # the products: this tree against REF
-    python scripts/bench_kernel.py --profile [--steps N]                         # where a SimpleConvNet step goes
+    python scripts/bench_kernel.py --profile [--net NET] [--steps N]             # where a training step goes
 
 Products (the default): one training step of SimpleConvNet and of TwoLayerNet(784, 50, 10) (float32, batch 100,
 scripts/bench_data.py's batches) runs once with the kernel, recording every product it sends there with its operands
@@ -16,7 +16,7 @@ Times are the Node process's processor time (``process.cpuUsage()``), not wall t
 work, wall time counts the time slices other processes take, processor time only the kernel's own (two identical
 kernels compared this way come out equal within 1-3 % at a load average of 19 on 2 cores; by wall time, 0.25x-4x).
 
-Profile: SimpleConvNet steps with this tree's kernel, each layer's forward and backward timed (medians over the
+Profile: SimpleConvNet (or --net TwoLayerNet) steps with this tree's kernel, each layer's forward and backward timed (medians over the
 steps) apart from the kernel's products inside it, plus the loss and Adam's update; then cProfile's top entries by
 own time over as many more steps.
 
@@ -176,9 +176,10 @@ def timed(key, fn):
             nested[0] = outer + elapsed
     return wrapper
 
-net = nets.SimpleConvNet(dtype=np.float32, seed=0)
+make, flat = NETS[PROFILED_NET]
+net = make()
 opt = optimizers.Adam(lr=1e-3)
-step = training_step(net, opt, 0, False)
+step = training_step(net, opt, 0, flat)
 for _ in range(3):
     step()
 bare = []
@@ -263,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default="HEAD", help="git revision whose kernel to compare with (HEAD)")
     parser.add_argument("--rounds", type=int, default=41, help="alternating rounds per product (41)")
     parser.add_argument("--only", default="", help="time only the products whose 'net product MxKxN' contains this")
-    parser.add_argument("--profile", action="store_true", help="profile a SimpleConvNet step instead")
+    parser.add_argument("--profile", action="store_true", help="profile a training step instead")
+    parser.add_argument("--net", choices=("SimpleConvNet", "TwoLayerNet"), default="SimpleConvNet",
+                        help="the network whose step --profile splits (SimpleConvNet)")
     parser.add_argument("--steps", type=int, default=15, help="steps for --profile (15)")
     parser.add_argument("--mirror", default=os.environ.get("NNLIB_PYODIDE_MIRROR"), help="local Pyodide runtime")
     args = parser.parse_args(argv)
@@ -276,8 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         files |= {f"/work/nnlib/{name}": new / name for name in simd_kernels.FILES.values()}
         files["/work/bench_data.py"] = ROOT / "scripts" / "bench_data.py"
         if args.profile:
-            out = run_in_pyodide(args.mirror, PROFILE.replace("STEPS", str(args.steps)), files)
-            return report_profile(out)
+            program = PROFILE.replace("STEPS", str(args.steps)).replace("PROFILED_NET", repr(args.net))
+            out = run_in_pyodide(args.mirror, program, files)
+            return report_profile(out, args.net)
         old.mkdir()
         _baseline_kernels(args.baseline, old)
         files |= {f"/work/baseline/{name}": old / name for name in simd_kernels.FILES.values()}
@@ -317,12 +321,12 @@ def report_products(out: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def report_profile(out: str) -> int:
+def report_profile(out: str, net: str) -> int:
     result = _result(out)
     step = result.pop("step")
     bare, clock = result.pop("bare"), result.pop("clock")
     products = sum(ms for key, ms in result.items() if key.endswith(": products"))
-    print(f"SimpleConvNet step (float32, batch 100, Adam) in Pyodide under Node {_node()} with the kernel: processor "
+    print(f"{net} step (float32, batch 100, Adam) in Pyodide under Node {_node()} with the kernel: processor "
           f"time, medians over the steps; load average {os.getloadavg()[0]:.1f}")
     print(f"{'one step, not timed inside':<40}{bare:>9.2f} ms")
     print(f"{'one step, timed as below':<40}{step:>9.2f} ms  (one reading of the clock: {1000 * clock:.1f} us)")

@@ -212,7 +212,8 @@ PACK = """
 SGEMM = """
   (func (export "nnlib_sgemm_work_bytes") (result i32) (i32.const %(work)d))
 
-  ;; C (M x N, rows ldc bytes apart, columns contiguous) = A (M x K) B (K x N); A, B with any byte strides.
+  ;; C (M x N, rows ldc bytes apart, columns contiguous) = A (M x K) B (K x N); A, B with any byte strides; a, b, c
+  ;; the arrays' objects (see ARRAY_DATA).
   ;; work: nnlib_sgemm_work_bytes() bytes of scratch. M, N, K >= 1. Loops: blocks of NC columns of B, of KC rows
   ;; (packed), MR rows of A (packed), panels of 8 columns.
   (func (export "nnlib_sgemm") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $sam i32)
@@ -221,6 +222,8 @@ SGEMM = """
     (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ir i32) (local $mr i32) (local $jr i32)
     (local $nr i32) (local $acc i32) (local $ap i32) (local $bp i32) (local $cp i32) (local $pa i32) (local $tile i32)
     (local $tld i32) (local $edge i32)
+    (local.set $a (i32.load offset=8 (local.get $a))) (local.set $b (i32.load offset=8 (local.get $b)))
+    (local.set $c (i32.load offset=8 (local.get $c)))
     (local.set $pa (i32.add (local.get $work) (i32.const %(packed_b)d)))  ;; the packed rows of A
     (local.set $edge (i32.add (local.get $pa) (i32.const %(packed_a)d)))  ;; the edge tile
     (block $jc_done (loop $jc_loop
@@ -361,6 +364,8 @@ POOL = """
       (param $ph i32) (param $pw i32) (param $L i32) (param $out i32) (param $win i32)
     (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dx i32)
     (local $m v128) (local $w v128) (local $c v128) (local $gt v128)
+    (local.set $x (i32.load offset=8 (local.get $x))) (local.set $out (i32.load offset=8 (local.get $out)))
+    (local.set $win (i32.load offset=8 (local.get $win)))
     (if (i32.and (i32.eq (local.get $ph) (i32.const 2)) (i32.eq (local.get $pw) (i32.const 2))) (then
       (call $maxpool2 (local.get $x) (local.get $sy) (local.get $sx) (local.get $oh) (local.get $ow) (local.get $L)
                       (local.get $out) (local.get $win))
@@ -415,6 +420,8 @@ POOL = """
       (param $ph i32) (param $pw i32) (param $L i32) (param $dx i32) (param $sy i32) (param $sx i32)
     (local $oy i32) (local $ox i32) (local $base i32) (local $l i32) (local $k i32) (local $dy i32) (local $dxo i32)
     (local $d v128) (local $w v128) (local $p i32)
+    (local.set $dout (i32.load offset=8 (local.get $dout))) (local.set $win (i32.load offset=8 (local.get $win)))
+    (local.set $dx (i32.load offset=8 (local.get $dx)))
     (if (i32.and (i32.eq (local.get $ph) (i32.const 2)) (i32.eq (local.get $pw) (i32.const 2))) (then
       (call $maxpool2_backward (local.get $dout) (local.get $win) (local.get $oh) (local.get $ow) (local.get $L)
                                (local.get $dx) (local.get $sy) (local.get $sx))
@@ -463,9 +470,18 @@ ADAM = """
   ;; operations in the same order as its NumPy passes, so the result is the same to the bit:
   ;; m = m*beta1 + g; v = v*beta2 + g*g; p -= (m / (sqrt(v) + eps)) * scale. n floats; the last n % 4 one at a time.
   (func (export "nnlib_adam") (param $p i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32)
-      (param $beta1 f32) (param $beta2 f32) (param $scale f32) (param $eps f32)
+      (param $factors i32)
     (local $end i32) (local $b1 v128) (local $b2 v128) (local $sc v128) (local $ep v128) (local $gv v128)
     (local $mv v128) (local $vv v128) (local $gs f32) (local $ms f32) (local $vs f32)
+    (local $beta1 f32) (local $beta2 f32) (local $scale f32) (local $eps f32)
+    (local.set $p (i32.load offset=8 (local.get $p))) (local.set $m (i32.load offset=8 (local.get $m)))
+    (local.set $v (i32.load offset=8 (local.get $v))) (local.set $g (i32.load offset=8 (local.get $g)))
+    ;; factors: beta1, beta2, scale, eps as four doubles (Python floats), rounded to float32 as NumPy rounds them for
+    ;; float32 arrays.
+    (local.set $beta1 (f32.demote_f64 (f64.load (local.get $factors))))
+    (local.set $beta2 (f32.demote_f64 (f64.load offset=8 (local.get $factors))))
+    (local.set $scale (f32.demote_f64 (f64.load offset=16 (local.get $factors))))
+    (local.set $eps (f32.demote_f64 (f64.load offset=24 (local.get $factors))))
     (local.set $b1 (f32x4.splat (local.get $beta1))) (local.set $b2 (f32x4.splat (local.get $beta2)))
     (local.set $sc (f32x4.splat (local.get $scale))) (local.set $ep (f32x4.splat (local.get $eps)))
     (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
@@ -499,11 +515,23 @@ ADAM = """
   )
 """
 
+# The exported kernels take every array as its Python object's address (``id()`` in CPython) and read the data
+# address from it: NumPy's array struct (PyArrayObject_fields, part of NumPy's ABI since 1.7) starts with the 8-byte
+# object header of wasm32 (reference count, type), then ``char *data``. In Pyodide that costs the caller nothing,
+# where ``a.__array_interface__`` or ``a.ctypes.data`` takes 5-6 microseconds per array. nnlib/simd.py checks the
+# offset with ``nnlib_array_data`` against ``__array_interface__`` before it uses the kernels.
+ARRAY_DATA = """
+  ;; The data address of the NumPy array whose object is at obj.
+  (func (export "nnlib_array_data") (param $obj i32) (result i32) (i32.load offset=8 (local.get $obj)))
+"""
+
 RELU = """
   ;; ReLU over n floats (n a multiple of 4) stored contiguously: out = max(x, 0) as np.maximum gives it (pmax keeps
   ;; NaN and -0.0), mask = (x > 0) as bytes 0/1. out may be x.
   (func (export "nnlib_relu") (param $x i32) (param $out i32) (param $mask i32) (param $n i32)
     (local $v v128) (local $end i32)
+    (local.set $x (i32.load offset=8 (local.get $x))) (local.set $out (i32.load offset=8 (local.get $out)))
+    (local.set $mask (i32.load offset=8 (local.get $mask)))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
@@ -522,6 +550,8 @@ RELU = """
   ;; Its backward pass: dx = dout * mask (mask bytes 0/1 as floats, so NaN * 0 is NaN, as in NumPy). dx may be dout.
   (func (export "nnlib_relu_backward") (param $dout i32) (param $mask i32) (param $dx i32) (param $n i32)
     (local $end i32)
+    (local.set $dout (i32.load offset=8 (local.get $dout))) (local.set $mask (i32.load offset=8 (local.get $mask)))
+    (local.set $dx (i32.load offset=8 (local.get $dx)))
     (local.set $end (i32.add (local.get $dout) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $dout) (local.get $end)))
@@ -550,7 +580,7 @@ def wat(variant: str) -> str:
     body = SGEMM % {"work": WORK_BYTES, "packed_b": PACKED_B, "packed_a": PACKED_A, "KC": KC, "NC": NC, "MR": mr, "dispatch": dispatch}
     micro = _pack_a(mr) + "\n".join(_micro(variant, rows) for rows in range(1, mr + 1))
     header = f";; nnlib SIMD kernels, {variant} variant: generated by scripts/simd_kernels.py, do not edit.\n"
-    return header + '(module\n  (import "env" "memory" (memory 0))\n' + PACK + micro + "\n" + body + POOL + ADAM + RELU + ")\n"
+    return header + '(module\n  (import "env" "memory" (memory 0))\n' + PACK + micro + "\n" + body + POOL + ADAM + ARRAY_DATA + RELU + ")\n"
 
 
 def _uleb(n: int) -> bytes:

@@ -104,6 +104,16 @@ def test_kernel_products_match_numpy(kernels, layout_a, layout_b):
         np.testing.assert_allclose(simd.matmul(a, b), a @ b, rtol=1e-5 * k, atol=1e-5 * k)
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_kernel_reads_each_arrays_data_address(kernels, layout):
+    # The kernels take arrays as their objects and read the data address from NumPy's array struct: it must be the
+    # address NumPy itself reports, for views too.
+    rng = np.random.default_rng(0)
+    for kernel in kernels:
+        for a in (_operand(rng, (5, 7), layout), _operand(rng, (5, 7), layout)[2:, 3:], np.full((), 1.0, np.float32)):
+            assert kernel._array_data(id(a)) == a.__array_interface__["data"][0]
+
+
 def test_kernel_writes_only_its_output(kernels):
     """The output as a window of a larger array filled with NaN: everything outside the window stays NaN (edge
     blocks of fewer than 8 columns go through the kernel's own tile), everything inside is the product."""
