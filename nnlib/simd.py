@@ -25,9 +25,9 @@ import numpy as np
 
 FILES = {"relaxed": "simd-relaxed.wasm", "plain": "simd.wasm"}  # scripts/simd_kernels.py writes them here
 # Products with fewer multiply-adds than this stay with NumPy: below it the call costs more than it saves (measured
-# in Pyodide 0.27.7 under Node: a ctypes call about 8 microseconds plus 3-7 per array address, while NumPy's float32
-# `@` does 8,000 multiply-adds in about 8 microseconds and about one per nanosecond beyond).
-MIN_MACS = 25_000
+# in Pyodide 0.27.7 under Node: a call through simd.matmul takes 5-7 microseconds whatever the size, NumPy's float32
+# `@` about 3 for a few multiply-adds and about one more per thousand; both take 9-11 for 8,000 to 10,000).
+MIN_MACS = 10_000
 
 _enabled = os.environ.get("NNLIB_KERNEL", "1").strip().lower() not in ("0", "false", "off", "no")
 _active: Kernel | None = None
