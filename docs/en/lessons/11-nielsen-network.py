@@ -153,12 +153,13 @@ print("untrained:", net.evaluate(test_data), "/",
 # $$\frac{\partial C_x}{\partial \mathbf{b}^l} = \boldsymbol{\delta}^l, \qquad
 # \frac{\partial C_x}{\partial W^l} = \boldsymbol{\delta}^l\, (\mathbf{a}^{l-1})^\top .$$
 #
-# They are lesson 6's rules in another notation: the first is the sigmoid's backward pass after the cost's; the second
-# is an Affine layer's backward pass (multiply by the transposed weights) followed by a sigmoid's; the last two are the
-# Affine layer's parameter gradients for one sample, a column times a row. Nielsen names the gradient lists `nabla_b`
-# and `nabla_w` ($\nabla$ for gradient), and indexes layers from the end: `[-1]` is the output layer, `[-l]` the
-# $l$-th from the end. One line differs from his: the bias gradient is `delta.sum(axis=1, keepdims=True)`, which for
-# a single column is `delta` itself; the reason comes with the mini-batches below.
+# They are the backward passes of lesson 7's layers in another notation: the first is the sigmoid's backward pass after
+# the cost's; the second is an Affine layer's backward pass (multiply by the transposed weights) followed by a
+# sigmoid's; the last two are the Affine layer's parameter gradients for one sample, a column times a row. Nielsen names
+# the gradient lists `nabla_b` and `nabla_w` ($\nabla$ for gradient), and indexes layers from the end: `[-1]` is the
+# output layer, `[-l]` the $l$-th from the end. One line differs from his: the bias gradient is
+# `delta.sum(axis=1, keepdims=True)`, which for a single column is `delta` itself; the reason comes with the
+# mini-batches below.
 
 # %%
 def quadratic_delta(a, z, y):

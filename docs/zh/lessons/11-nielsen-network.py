@@ -145,7 +145,7 @@ print("未训练：", net.evaluate(test_data), "/",
 # $$\frac{\partial C_x}{\partial \mathbf{b}^l} = \boldsymbol{\delta}^l, \qquad
 # \frac{\partial C_x}{\partial W^l} = \boldsymbol{\delta}^l\, (\mathbf{a}^{l-1})^\top .$$
 #
-# 它们就是第 6 课的规则换了一套记号：第一个方程是代价的反向传播接上 sigmoid 的反向传播；第二个是仿射层的反向传播
+# 它们就是第 7 课各层的反向传播换了一套记号：第一个方程是代价的反向传播接上 sigmoid 的反向传播；第二个是仿射层的反向传播
 # （乘以转置后的权重）再接 sigmoid 的；后两个是单个样本时仿射层参数的梯度，一个列向量乘一个行向量。Nielsen 把梯度
 # 列表叫作 `nabla_b` 和 `nabla_w`（$\nabla$ 表示梯度），并且从后往前给层编号：`[-1]` 是输出层，`[-l]` 是倒数第 $l$ 层。
 # 只有一行和他的不同：偏置的梯度写成 `delta.sum(axis=1, keepdims=True)`，只有一列时它就是 `delta` 本身；为什么这样写，
