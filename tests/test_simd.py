@@ -3,8 +3,8 @@
 This file runs in both runtimes. Inside Pyodide (tests/test_pyodide_suite.py) it compares each variant of the kernel
 this engine runs with NumPy on awkward operands (transposed, sliced, reversed, non-contiguous views; sizes that are
 not multiples of the register blocks, 6x8 relaxed and 5x8 plain, or of the 256-wide packed blocks) and checks that
-the kernel writes nothing outside its output; Node 20 has no relaxed SIMD, so there the fallback to the plain variant is what gets exercised
-(Chromium runs the relaxed one: scripts/bench_browser.py reports which). Natively it checks that nothing changes:
+the kernel writes nothing outside its output: both variants, since the suite starts Node with relaxed SIMD switched on
+(the variant Chromium runs: scripts/bench_browser.py reports which). Natively it checks that nothing changes:
 no kernel loads and every product is NumPy's own. The routing tests use a recording stand-in for the kernel, so they
 check the same thing in both runtimes: which of the layers' products go to the kernel.
 """
