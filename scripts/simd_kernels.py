@@ -6,8 +6,9 @@ assembly into the shared libraries that nnlib/simd.py loads inside Pyodide.
     python scripts/simd_kernels.py --wat relaxed  # prints the WebAssembly text of one variant
 
 Two variants of one module: ``relaxed`` multiplies and adds with ``f32x4.relaxed_madd`` (one fused instruction where
-the CPU has FMA), ``plain`` with ``f32x4.mul`` + ``f32x4.add`` for engines without relaxed SIMD (Node 20, Safari);
-the fused instruction needs no register for the product, which leaves room for a taller register block (``MR``).
+the CPU has FMA), ``plain`` with ``f32x4.mul`` + ``f32x4.add`` for engines without relaxed SIMD (Safari; Node 20
+without its flag); the fused instruction needs no register for the product, which leaves room for a taller register
+block (``MR``).
 They are assembled by ``wat2wasm`` of the npm package ``wabt`` (pinned in package-lock.json, so the bytes are
 reproducible), then a ``dylink.0`` custom section is put in front: that makes the module an Emscripten side
 module, which Pyodide's own ``dlopen`` places on Pyodide's memory, so ``ctypes.CDLL`` calls it on NumPy's buffers

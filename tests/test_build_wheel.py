@@ -122,7 +122,7 @@ def test_command_line(tmp_path, capsys):
 def test_kernels_assemble_reproducibly(built, tmp_path):
     """The wheel's kernels are exactly what a fresh assembly of scripts/simd_kernels.py's source gives (twice the
     same bytes: wabt is pinned in package-lock.json); each is a side module (dylink.0 first, no memory of its own,
-    Pyodide's imported); the plain one uses no relaxed instruction, so Node 20 (no relaxed SIMD) accepts it."""
+    Pyodide's imported); the plain one uses no relaxed instruction, so Node 20 (relaxed SIMD only behind a flag) accepts it."""
     fresh = {variant: simd_kernels.assemble(variant) for variant in simd_kernels.VARIANTS}
     assert fresh == {variant: simd_kernels.assemble(variant) for variant in simd_kernels.VARIANTS}
     with zipfile.ZipFile(built.wheel) as zf:
