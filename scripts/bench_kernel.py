@@ -238,6 +238,9 @@ def _baseline_kernels(ref: str, out: Path) -> None:
     spec.loader.exec_module(module)
     module.WAT2WASM = simd_kernels.WAT2WASM  # its ROOT is the temporary folder
     module.build(out)
+    if b"nnlib_array_data" not in (out / simd_kernels.FILES["plain"]).read_bytes():
+        raise SystemExit(f"error: the kernel of {ref} takes data addresses, not array objects as nnlib/simd.py now "
+                         "passes them (since commit 3a95849); compare with a later revision")
 
 
 def run_in_pyodide(mirror: str, program: str, files: dict[str, Path]) -> str:
