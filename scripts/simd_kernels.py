@@ -279,7 +279,24 @@ SGEMM = """
 """
 
 
-POOL = """
+def _over_output_pixels(body: str) -> str:
+    """The loops of a pooling kernel over its output pixels, ``$oy`` in ``[0, $oh)`` and ``$ox`` in ``[0, $ow)`` (locals
+    the function declares, ``$oy`` starting at 0), around ``body`` (WebAssembly text, 8 spaces deep)."""
+    return f"""    (block $y_done (loop $y_loop
+      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $x_done (loop $x_loop
+        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+{body}
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $x_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $y_loop)))
+"""
+
+
+POOL = (
+    """
   ;; nnlib_maxpool and its backward pass below for 2x2 windows (SimpleConvNet's), without the window loops: the same
   ;; operations in the same order (the same results), about 2x faster (measured in Pyodide under Node).
   (func $maxpool2 (param $x i32) (param $sy i32) (param $sx i32) (param $oh i32) (param $ow i32) (param $L i32)
@@ -287,11 +304,8 @@ POOL = """
     (local $oy i32) (local $ox i32) (local $p i32) (local $end i32) (local $syx i32)
     (local $m v128) (local $w v128) (local $c v128) (local $gt v128)
     (local.set $syx (i32.add (local.get $sy) (local.get $sx)))
-    (block $y_done (loop $y_loop
-      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
-      (local.set $ox (i32.const 0))
-      (block $x_done (loop $x_loop
-        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+"""
+    + _over_output_pixels("""\
         (local.set $p (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $sy))
                                                               (i32.mul (local.get $ox) (local.get $sx))) (i32.const 1))))
         (local.set $end (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
@@ -316,22 +330,16 @@ POOL = """
           (local.set $p (i32.add (local.get $p) (i32.const 16)))
           (local.set $out (i32.add (local.get $out) (i32.const 16)))
           (local.set $win (i32.add (local.get $win) (i32.const 4)))
-          (br $l_loop)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $x_loop)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $y_loop)))
+          (br $l_loop)))""")
+    + """\
   )
 
   (func $maxpool2_backward (param $dout i32) (param $win i32) (param $oh i32) (param $ow i32) (param $L i32)
       (param $dx i32) (param $sy i32) (param $sx i32)
     (local $oy i32) (local $ox i32) (local $p i32) (local $end i32) (local $syx i32) (local $d v128) (local $w v128)
     (local.set $syx (i32.add (local.get $sy) (local.get $sx)))
-    (block $y_done (loop $y_loop
-      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
-      (local.set $ox (i32.const 0))
-      (block $x_done (loop $x_loop
-        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+"""
+    + _over_output_pixels("""\
         (local.set $p (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $sy))
                                                                (i32.mul (local.get $ox) (local.get $sx))) (i32.const 1))))
         (local.set $end (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
@@ -350,11 +358,8 @@ POOL = """
           (local.set $p (i32.add (local.get $p) (i32.const 16)))
           (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
           (local.set $win (i32.add (local.get $win) (i32.const 4)))
-          (br $l_loop)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $x_loop)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $y_loop)))
+          (br $l_loop)))""")
+    + """\
   )
 
   ;; Max pooling over ph x pw windows that tile the image, on images stored with the batch and channels innermost
@@ -371,11 +376,8 @@ POOL = """
       (call $maxpool2 (local.get $x) (local.get $sy) (local.get $sx) (local.get $oh) (local.get $ow) (local.get $L)
                       (local.get $out) (local.get $win))
       (return)))
-    (block $y_done (loop $y_loop
-      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
-      (local.set $ox (i32.const 0))
-      (block $x_done (loop $x_loop
-        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+"""
+    + _over_output_pixels("""\
         (local.set $base (i32.add (local.get $x) (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $ph)) (local.get $sy))
                                                           (i32.mul (i32.mul (local.get $ox) (local.get $pw)) (local.get $sx)))))
         (local.set $l (i32.const 0))
@@ -408,11 +410,8 @@ POOL = """
           (local.set $out (i32.add (local.get $out) (i32.const 16)))
           (local.set $win (i32.add (local.get $win) (i32.const 4)))
           (local.set $l (i32.add (local.get $l) (i32.const 4)))
-          (br $l_loop)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $x_loop)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $y_loop)))
+          (br $l_loop)))""")
+    + """\
   )
 
   ;; Its backward pass: each pixel of the windows gets dout where it held the maximum, else 0. dout: (oh, ow, L)
@@ -427,11 +426,8 @@ POOL = """
       (call $maxpool2_backward (local.get $dout) (local.get $win) (local.get $oh) (local.get $ow) (local.get $L)
                                (local.get $dx) (local.get $sy) (local.get $sx))
       (return)))
-    (block $y_done (loop $y_loop
-      (br_if $y_done (i32.ge_s (local.get $oy) (local.get $oh)))
-      (local.set $ox (i32.const 0))
-      (block $x_done (loop $x_loop
-        (br_if $x_done (i32.ge_s (local.get $ox) (local.get $ow)))
+"""
+    + _over_output_pixels("""\
         (local.set $base (i32.add (local.get $dx) (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $ph)) (local.get $sy))
                                                            (i32.mul (i32.mul (local.get $ox) (local.get $pw)) (local.get $sx)))))
         (local.set $l (i32.const 0))
@@ -458,13 +454,11 @@ POOL = """
           (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
           (local.set $win (i32.add (local.get $win) (i32.const 4)))
           (local.set $l (i32.add (local.get $l) (i32.const 4)))
-          (br $l_loop)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $x_loop)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $y_loop)))
+          (br $l_loop)))""")
+    + """\
   )
 """
+)
 
 ADAM = """
   ;; Adam's update of one float32 parameter, in one pass, in nnlib's form (nnlib/optimizers.py), with the same
